@@ -1,0 +1,137 @@
+"""Data that flows out of the SQL front end: one :class:`QueryProfile` per statement.
+
+Only plain data here; extraction lives in ``extract.py`` and decisions in ``trees.py``.
+Column names are kept without table qualifier, in their written spelling; expressions as SQL text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "TimeWindow",
+    "AnalyticWindow",
+    "Join",
+    "Aggregate",
+    "QueryProfile",
+    "WINDOW_BOUND_COLUMNS",
+    "is_window_bound",
+    "is_plain_column",
+]
+
+StatementKind = Literal["select", "create_stream", "create_table", "insert"]
+WindowKind = Literal["tumbling", "hopping", "session"]
+EmitMode = Literal["changes", "final"]
+
+# Columns produced by the windowing itself; grouping by them never identifies a routing key.
+WINDOW_BOUND_COLUMNS = frozenset(
+    {"window_start", "window_end", "_window_start", "_window_end", "window_time", "window"}
+)
+
+
+def is_window_bound(name: str) -> bool:
+    """True for window-bound columns (``window_start``, ``_WINDOW_END``, Spark's ``window``...)."""
+    return name.strip().strip('"`').lower() in WINDOW_BOUND_COLUMNS
+
+
+def is_plain_column(text: str) -> bool:
+    """True when a key's SQL text is a bare (possibly quoted) identifier, not an expression."""
+    t = text.strip()
+    if len(t) >= 2 and t[0] == t[-1] and t[0] in "\"`":
+        return t[0] not in t[1:-1]
+    return t.replace("_", "a").isalnum() and not t[0].isdigit()
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    kind: WindowKind
+    size_ms: int | None = None
+    advance_ms: int | None = None
+    gap_ms: int | None = None
+    time_column: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "size_ms": self.size_ms,
+            "advance_ms": self.advance_ms,
+            "gap_ms": self.gap_ms,
+            "time_column": self.time_column,
+        }
+
+
+@dataclass(frozen=True)
+class AnalyticWindow:
+    function: str
+    partition_by: tuple[str, ...] = ()
+    order_by: tuple[str, ...] = ()
+    buffer_rows: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "function": self.function,
+            "partition_by": list(self.partition_by),
+            "order_by": list(self.order_by),
+        }
+
+
+@dataclass(frozen=True)
+class Join:
+    left: str
+    right: str
+    keys: tuple[tuple[str, str], ...] = ()
+    kind: str = "inner"
+    within_ms: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"left": self.left, "right": self.right, "keys": [list(k) for k in self.keys]}
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """One aggregate call: ``function`` upper-cased (COUNT, SUM...), ``column`` None for ``*``."""
+
+    function: str
+    column: str | None
+    sql: str
+    distinct: bool = False
+
+
+@dataclass(frozen=True)
+class QueryProfile:
+    """Everything about one statement that matters for partitioning."""
+
+    index: int
+    kind: StatementKind
+    sql: str = ""
+    line: int = 1
+    name: str | None = None
+    sources: tuple[str, ...] = ()
+    sink: str | None = None
+    group_by: tuple[str, ...] = ()
+    order_by: tuple[str, ...] = ()
+    window: TimeWindow | None = None
+    analytic: tuple[AnalyticWindow, ...] = ()
+    joins: tuple[Join, ...] = ()
+    aggregates: tuple[Aggregate, ...] = ()
+    global_aggregate: bool = False
+    distinct: bool = False
+    distinct_columns: tuple[str, ...] = ()
+    limit: int | None = None
+    emit: EmitMode | None = None
+    annotations: dict[str, str] = field(default_factory=dict)
+    annotation_lines: dict[str, int] = field(default_factory=dict)
+    with_properties: dict[str, str] = field(default_factory=dict)
+    primary_key: tuple[str, ...] = ()
+    partition_by: tuple[str, ...] = ()  # ksqlDB query-level PARTITION BY
+    select_columns: tuple[str, ...] = ()
+
+    @property
+    def grouping_keys(self) -> tuple[str, ...]:
+        """GROUP BY keys that can route records: window-bound columns removed."""
+        return tuple(k for k in self.group_by if not is_window_bound(k))
+
+    @property
+    def has_window(self) -> bool:
+        return self.window is not None or bool(self.analytic)

@@ -26,13 +26,26 @@ EmitMode = Literal["changes", "final"]
 
 # Columns produced by the windowing itself; grouping by them never identifies a routing key.
 WINDOW_BOUND_COLUMNS = frozenset(
-    {"window_start", "window_end", "_window_start", "_window_end", "window_time", "window"}
+    {
+        "window_start", "window_end", "_window_start", "_window_end", "window_time", "window",
+        "windowstart", "windowend",  # ksqlDB's pseudo columns
+    }
 )
+# Window-defining calls written in a GROUP BY (Flink group windows, Spark window/session_window).
+_WINDOW_CALLS = ("tumble", "hop", "session", "cumulate", "window", "session_window")
 
 
 def is_window_bound(name: str) -> bool:
-    """True for window-bound columns (``window_start``, ``_WINDOW_END``, Spark's ``window``...)."""
-    return name.strip().strip('"`').lower() in WINDOW_BOUND_COLUMNS
+    """True for window-bound columns and window calls, which never identify a routing key.
+
+    >>> is_window_bound("_WINDOW_START"), is_window_bound("window(ts, '10 minutes')"), is_window_bound("sym")
+    (True, True, False)
+    """
+    text = name.strip().strip('"`').lower()
+    if text in WINDOW_BOUND_COLUMNS:
+        return True
+    head, paren, _ = text.partition("(")
+    return bool(paren) and head.strip() in _WINDOW_CALLS
 
 
 def is_plain_column(text: str) -> bool:

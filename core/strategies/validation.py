@@ -16,8 +16,9 @@ def validate(strategy: str, profile: QueryProfile, routing_keys: tuple[str, ...]
     name = canonical_name(strategy)
     if name in ("always_hash", "smart_repartition") and not routing_keys:
         return (
-            f"{name} needs routing keys but this statement has none to hash: every record would "
-            "land on one worker; group by a column or pick sticky_partition",
+            f"{name} needs routing keys but this statement has none to hash: every record lands "
+            "on one worker (right for a global aggregate, but it cannot scale); group by a column "
+            "to spread the load",
         )
     if name == "round_robin" and profile.group_by:
         return (

@@ -1,0 +1,39 @@
+"""Query analysis: statement profiles, source alignment and the decision trees (presets as data).
+
+``analyze`` is the entry point; the rest is here for the dashboard and for tests.
+"""
+
+from __future__ import annotations
+
+from core.analysis.alignment import is_aligned, parse_source_key, source_metadata
+from core.analysis.api import AnalysisResult, analyze, analyze_profiles, compare_presets
+from core.analysis.decision import Decision, PathStep, SourceMeta, StatementAnalysis
+from core.analysis.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
+from core.analysis.report import format_report
+from core.analysis.selection import decide
+from core.analysis.trees import PRESETS, Tree, evaluate, load_tree
+
+__all__ = [
+    "analyze",
+    "analyze_profiles",
+    "AnalysisResult",
+    "format_report",
+    "compare_presets",
+    "decide",
+    "evaluate",
+    "load_tree",
+    "Tree",
+    "PRESETS",
+    "source_metadata",
+    "parse_source_key",
+    "is_aligned",
+    "QueryProfile",
+    "TimeWindow",
+    "AnalyticWindow",
+    "Join",
+    "Aggregate",
+    "SourceMeta",
+    "PathStep",
+    "Decision",
+    "StatementAnalysis",
+]

@@ -1,0 +1,229 @@
+"""QueryProfile extraction: one profile per statement of a script, from the SQL front end's output."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import OptimizeError
+from sqlglot.optimizer.scope import traverse_scope
+
+from core.analysis.profile import (
+    Aggregate,
+    AnalyticWindow,
+    Join,
+    QueryProfile,
+    StatementKind,
+    TimeWindow,
+    is_window_bound,
+)
+from core.sql import ParsedStatement, WindowSpec, parse_script
+from core.sql.joins import read_joins
+from core.sql.tree import (
+    function_name,
+    group_window,
+    key_text,
+    main_select,
+    own_aggregates,
+    resolve_group_key,
+    stateful_select,
+    table_name,
+)
+
+__all__ = ["extract_profiles", "profile_statement"]
+
+
+def extract_profiles(sql: str, dialect: str = "velostream") -> list[QueryProfile]:
+    """One :class:`QueryProfile` per statement; raises SqlSyntaxError for SQL that cannot be read."""
+    return [profile_statement(stmt) for stmt in parse_script(sql, dialect)]
+
+
+def profile_statement(stmt: ParsedStatement) -> QueryProfile:
+    """Everything partitioning cares about in one parsed statement."""
+    tree, clauses, dialect = stmt.expression, stmt.clauses, stmt.dialect
+    select = main_select(tree)
+    grouping = stateful_select(select)  # a projection over a grouping subquery/CTE reports that grouping
+    group_by, group_window_spec = _group_by(grouping, dialect)
+    window = clauses.window or group_window_spec
+    aggregates = _aggregates(grouping, dialect)
+    select_columns = _select_columns(select, dialect)
+    distinct = _is_distinct(grouping)
+    return QueryProfile(
+        index=stmt.index,
+        kind=_kind(stmt),
+        sql=stmt.sql,
+        line=stmt.line,
+        name=clauses.create.name if clauses.create else stmt.annotations.get("name"),
+        sources=_sources(tree),
+        sink=_sink(stmt),
+        group_by=group_by,
+        order_by=_order_by(tree, select, dialect),
+        window=_time_window(window),
+        analytic=_analytic(tree, stmt, dialect),
+        joins=_joins(select, clauses.within_ms),
+        aggregates=aggregates,
+        global_aggregate=bool(aggregates) and not any(not is_window_bound(k) for k in group_by),
+        distinct=distinct,
+        distinct_columns=_distinct_columns(grouping, dialect) if distinct else (),
+        limit=_limit(tree, select),
+        emit=clauses.emit,  # type: ignore[arg-type]  # the pre-pass only sets "changes" or "final"
+        annotations=dict(stmt.annotations),
+        annotation_lines=dict(stmt.annotation_lines),
+        with_properties=dict(clauses.properties),
+        primary_key=tuple(clauses.primary_key),
+        partition_by=tuple(clauses.partition_by),
+        select_columns=select_columns,
+    )
+
+
+def _kind(stmt: ParsedStatement) -> StatementKind:
+    if stmt.clauses.create is not None:
+        return cast(StatementKind, stmt.clauses.create.kind)
+    return "insert" if isinstance(stmt.expression, exp.Insert) else "select"
+
+
+def _sink(stmt: ParsedStatement) -> str | None:
+    if stmt.clauses.create is not None:
+        return stmt.clauses.create.name
+    if isinstance(stmt.expression, exp.Insert):
+        target = stmt.expression.this
+        table = target if isinstance(target, exp.Table) else target.find(exp.Table)
+        return table_name(table) if table is not None else None
+    return stmt.clauses.into
+
+
+def _query_root(tree: exp.Expr) -> exp.Expr:
+    return tree.expression if isinstance(tree, exp.Insert) else tree
+
+
+def _start(node: exp.Expr) -> int:
+    ident = node.find(exp.Identifier)
+    meta = ident.meta if ident is not None else {}
+    return int(meta.get("start", 0))
+
+
+def _sources(tree: exp.Expr) -> tuple[str, ...]:
+    """Real tables read by the statement, through CTEs and subqueries, in the order they are written."""
+    root = _query_root(tree)
+    try:
+        tables = [
+            source
+            for scope in traverse_scope(root)
+            for source in scope.sources.values()
+            if isinstance(source, exp.Table)
+        ]
+    except OptimizeError:
+        cte_names = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+        tables = [t for t in root.find_all(exp.Table) if t.name.lower() not in cte_names]
+    tables.sort(key=_start)
+    return tuple(dict.fromkeys(table_name(t) for t in tables))
+
+
+def _group_by(select: exp.Select | None, dialect: Dialect) -> tuple[tuple[str, ...], WindowSpec | None]:
+    """Written GROUP BY keys; window calls become the time window.
+
+    Window-bound columns (``window_start``...) stay: the user grouped by them, and the contract
+    lists written keys. They are dropped only where keys route records (``grouping_keys``).
+    """
+    group = select.args.get("group") if select is not None else None
+    if select is None or group is None:
+        return (), None
+    keys: list[str] = []
+    window: WindowSpec | None = None
+    for written in group.expressions:
+        key = resolve_group_key(written, select)
+        spec = group_window(key)
+        if spec is not None:
+            window = window or spec
+            continue
+        keys.append(key_text(key, dialect))
+    return tuple(dict.fromkeys(keys)), window
+
+
+def _order_by(tree: exp.Expr, select: exp.Select | None, dialect: Dialect) -> tuple[str, ...]:
+    root = _query_root(tree)
+    order = root.args.get("order") or (select.args.get("order") if select is not None else None)
+    if order is None:
+        return ()
+    keys = [o.this if isinstance(o, exp.Ordered) else o for o in order.expressions]
+    # ORDER BY 2 / ORDER BY alias name the select-list expression, like GROUP BY.
+    resolved = [resolve_group_key(k, select) if select is not None else k for k in keys]
+    return tuple(key_text(k, dialect) for k in resolved)
+
+
+def _time_window(spec: WindowSpec | None) -> TimeWindow | None:
+    if spec is None:
+        return None
+    return TimeWindow(
+        kind=spec.kind,  # type: ignore[arg-type]  # decoders only produce the three kinds
+        size_ms=spec.size_ms,
+        advance_ms=spec.advance_ms,
+        gap_ms=spec.gap_ms,
+        time_column=spec.time_column,
+    )
+
+
+def _analytic(tree: exp.Expr, stmt: ParsedStatement, dialect: Dialect) -> tuple[AnalyticWindow, ...]:
+    """Every ``f(...) OVER (...)``; Velostream row buffers matched to their function in written order."""
+    buffers = list(stmt.clauses.buffers)
+    out: list[AnalyticWindow] = []
+    for window in _query_root(tree).find_all(exp.Window):
+        if not isinstance(window.this, exp.Func):
+            continue  # a named window definition, not a call
+        function = function_name(window.this)
+        partition = tuple(key_text(p, dialect) for p in window.args.get("partition_by") or [])
+        order_node = window.args.get("order")
+        order = tuple(key_text(o.this, dialect) for o in order_node.expressions) if order_node else ()
+        buffer = next((b for b in buffers if b.function in {function, ""}), None)
+        if buffer is not None:
+            buffers.remove(buffer)
+        rows = buffer.rows if buffer is not None else None
+        out.append(AnalyticWindow(function, partition, order, rows))
+    return tuple(out)
+
+
+def _joins(select: exp.Select | None, within: dict[str, int]) -> tuple[Join, ...]:
+    if select is None:
+        return ()
+    return tuple(Join(f.left, f.right, f.keys, f.kind, f.within_ms) for f in read_joins(select, within))
+
+
+def _aggregates(select: exp.Select | None, dialect: Dialect) -> tuple[Aggregate, ...]:
+    """Aggregate calls of the grouping SELECT (select list and HAVING); OVER (...) calls are analytic."""
+    if select is None:
+        return ()
+    out: list[Aggregate] = []
+    for agg in own_aggregates(select):
+        distinct = isinstance(agg.this, exp.Distinct)
+        column = agg.find(exp.Column)
+        name = None if column is None or isinstance(agg.this, exp.Star) else column.name
+        out.append(Aggregate(function_name(agg), name, agg.sql(dialect=dialect, comments=False), distinct))
+    return tuple(out)
+
+
+def _select_columns(select: exp.Select | None, dialect: Dialect) -> tuple[str, ...]:
+    if select is None:
+        return ()
+    return tuple(e.alias_or_name or e.sql(dialect=dialect, comments=False) for e in select.expressions)
+
+
+def _distinct_columns(select: exp.Select | None, dialect: Dialect) -> tuple[str, ...]:
+    """What DISTINCT compares: the underlying columns (aliases removed), expressions as SQL text."""
+    if select is None:
+        return ()
+    return tuple(dict.fromkeys(key_text(e.unalias(), dialect) for e in select.expressions))
+
+
+def _is_distinct(select: exp.Select | None) -> bool:
+    distinct = select.args.get("distinct") if select is not None else None
+    return distinct is not None and not distinct.args.get("on")
+
+
+def _limit(tree: exp.Expr, select: exp.Select | None) -> int | None:
+    root = _query_root(tree)
+    limit = root.args.get("limit") or (select.args.get("limit") if select is not None else None)
+    value = limit.args.get("expression") if limit is not None else None
+    if isinstance(value, exp.Literal) and value.this.isdigit():
+        return int(value.this)
+    return None

@@ -1,0 +1,195 @@
+"""``parse_script``: one :class:`ParsedStatement` per statement, or a positioned SqlSyntaxError."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError
+from sqlglot.tokens import Token, TokenType
+
+from core.errors import SqlSyntaxError
+from core.sql.annotations import read_annotations
+from core.sql.clause_order import reorder_clauses
+from core.sql.clauses import StreamingClauses
+from core.sql.dialects import resolve_dialect, tokenize
+from core.sql.messages import from_parse_error
+from core.sql.prepass import prepass
+from core.sql.text import SourceText
+
+__all__ = ["ParsedStatement", "parse_script"]
+
+_QUERIES = (exp.Select, exp.SetOperation, exp.Subquery)
+_SUPPORTED = "SELECT, CREATE STREAM|TABLE ... AS SELECT and INSERT INTO ... SELECT"
+
+
+@dataclass(frozen=True)
+class ParsedStatement:
+    """One statement: the standard part as a sqlglot tree plus the streaming clauses lifted from it."""
+
+    index: int
+    expression: exp.Expr
+    clauses: StreamingClauses
+    sql: str
+    line: int
+    start: int
+    end: int
+    dialect: Dialect
+    annotations: dict[str, str] = field(default_factory=dict)
+    annotation_lines: dict[str, int] = field(default_factory=dict)
+    tokens: tuple[Token, ...] = ()
+
+
+def _drop_command_warning(record: logging.LogRecord) -> bool:
+    return "Falling back to parsing as a 'Command'" not in record.getMessage()
+
+
+@contextmanager
+def _quiet_command_fallback() -> Iterator[None]:
+    """sqlglot logs a warning when it falls back to a Command; we turn that into an error instead."""
+    logger = logging.getLogger("sqlglot")
+    logger.addFilter(_drop_command_warning)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_drop_command_warning)
+
+
+def _split(tokens: list[Token]) -> list[list[Token]]:
+    """Statements split on ';' tokens (the tokenizer already kept strings and comments whole)."""
+    out: list[list[Token]] = [[]]
+    for tok in tokens:
+        if tok.token_type == TokenType.SEMICOLON:
+            out.append([])
+        else:
+            out[-1].append(tok)
+    return [s for s in out if s]
+
+
+def parse_script(sql: str, dialect: str = "velostream") -> list[ParsedStatement]:
+    """Parse every ``;``-separated statement of ``sql``; raise SqlSyntaxError with the user's line/col."""
+    source = SourceText(sql)
+    base = resolve_dialect(dialect)
+    statements = _split(tokenize(base, source))
+    if not statements:
+        raise source.error("nothing to analyze: the input has no SQL statement", 0)
+    lines = source.lines()
+    parsed: list[ParsedStatement] = []
+    previous_end_line = 1
+    for index, toks in enumerate(statements):
+        stmt = _parse_one(index, toks, source, base, dialect)
+        values, where = read_annotations(lines, previous_end_line, stmt.line - 1)
+        parsed.append(replace(stmt, annotations=values, annotation_lines=where))
+        previous_end_line = source.line_of(stmt.end - 1)
+    return parsed
+
+
+def _parse_one(
+    index: int, toks: list[Token], source: SourceText, base: Dialect, dialect: str
+) -> ParsedStatement:
+    result = prepass(list(toks), source, dialect)
+    # Only Velostream allows the clauses after WHERE in any order; elsewhere the order is checked.
+    reorder = dialect.strip().lower() == "velostream"
+    kept = reorder_clauses(result.tokens) if reorder else result.tokens
+    if not kept:
+        raise source.error(f"this statement has no query; Partition Lab reads {_SUPPORTED}", toks[0].start)
+    _check_start(kept, source)
+    _check_dangling_commas(kept, source)
+    _check_parens(kept, source)
+    _check_empty_clauses(kept, source)
+    try:
+        with _quiet_command_fallback():
+            trees = [t for t in base.parser().parse(kept, source.sql) if t is not None]
+    except ParseError as error:
+        raise from_parse_error(error, kept, source) from None
+    if len(trees) != 1:
+        raise source.error(f"expected one statement here; Partition Lab reads {_SUPPORTED}", kept[0].start)
+    tree = trees[0]
+    _check_supported(tree, result.clauses, kept, source)
+    start, end = toks[0].start, toks[-1].end + 1
+    return ParsedStatement(
+        index=index,
+        expression=tree,
+        clauses=result.clauses,
+        sql=source.sql[start:end],
+        line=source.line_of(start),
+        start=start,
+        end=end,
+        dialect=base,
+        tokens=tuple(kept),
+    )
+
+
+_QUERY_STARTS = {TokenType.SELECT, TokenType.WITH, TokenType.INSERT, TokenType.L_PAREN, TokenType.VALUES}
+
+
+def _check_start(kept: list[Token], source: SourceText) -> None:
+    """Refuse non-queries before sqlglot falls back to a Command (it would also log a warning)."""
+    first = kept[0]
+    if first.token_type not in _QUERY_STARTS:
+        raise _unsupported(first, source)
+
+
+def _check_dangling_commas(kept: list[Token], source: SourceText) -> None:
+    """sqlglot quietly accepts ``SELECT a, FROM t``; never drop the user's text, so say it."""
+    for tok, nxt in zip(kept, kept[1:], strict=False):
+        if tok.token_type == TokenType.COMMA and nxt.token_type in {TokenType.FROM, TokenType.R_PAREN}:
+            raise source.error(f"a ',' here expects another item before '{nxt.text}'", tok.start)
+
+
+def _check_parens(kept: list[Token], source: SourceText) -> None:
+    """Unbalanced parentheses, reported where they are rather than where the parser gives up."""
+    opened: list[Token] = []
+    for tok in kept:
+        if tok.token_type == TokenType.L_PAREN:
+            opened.append(tok)
+        elif tok.token_type == TokenType.R_PAREN:
+            if not opened:
+                raise source.error("this ')' has no matching '('", tok.start)
+            opened.pop()
+    if opened:
+        raise source.error("this '(' is never closed: add the matching ')'", opened[-1].start)
+
+
+_NEEDS_FOLLOWER = {
+    TokenType.GROUP_BY: "GROUP BY needs at least one column or expression, e.g. GROUP BY user_id",
+    TokenType.ON: "ON needs a join condition, e.g. ON a.id = b.id",
+    TokenType.WHERE: "WHERE needs a condition, e.g. WHERE amount > 0",
+    TokenType.HAVING: "HAVING needs a condition, e.g. HAVING COUNT(*) > 1",
+    TokenType.ORDER_BY: "ORDER BY needs at least one column, e.g. ORDER BY ts",
+}
+_CLAUSE_STARTS = set(_NEEDS_FOLLOWER) | {TokenType.LIMIT, TokenType.R_PAREN, TokenType.JOIN}
+
+
+def _check_empty_clauses(kept: list[Token], source: SourceText) -> None:
+    """sqlglot accepts a trailing ``GROUP BY`` or ``JOIN u ON`` with nothing after; we say what is missing."""
+    for k, tok in enumerate(kept):
+        message = _NEEDS_FOLLOWER.get(tok.token_type)
+        nxt = kept[k + 1] if k + 1 < len(kept) else None
+        if message and (nxt is None or nxt.token_type in _CLAUSE_STARTS):
+            raise source.error(message, tok.start, len(tok.text))
+
+
+def _unsupported(first: Token, source: SourceText) -> SqlSyntaxError:
+    return source.error(
+        f"statements starting with '{first.text}' are not analysed; Partition Lab reads {_SUPPORTED}",
+        first.start,
+        len(first.text),
+    )
+
+
+def _check_supported(
+    tree: exp.Expr, clauses: StreamingClauses, kept: list[Token], source: SourceText
+) -> None:
+    """Refuse anything that is not a query: sqlglot's Command fallback means it could not read the text."""
+    if isinstance(tree, exp.Command):
+        raise _unsupported(kept[0], source)
+    if isinstance(tree, _QUERIES):
+        return
+    if isinstance(tree, exp.Insert) and isinstance(tree.expression, _QUERIES) and clauses.create is None:
+        return
+    raise _unsupported(kept[0], source)

@@ -1,0 +1,130 @@
+"""Token-level pre-pass: lift streaming clauses out of one statement's tokens, keep the rest untouched.
+
+The stock sqlglot parser then reads the kept tokens. Kept tokens are the user's original tokens (same
+text, same offsets), so parser errors still point into the original script; every lifted range is
+recorded as a :class:`Span` so nothing is ever dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlglot.tokens import Token, TokenType
+
+from core.sql.clauses import StreamingClauses
+from core.sql.lifters import Lifters
+from core.sql.text import SourceText
+from core.sql.tokens import is_name, up
+from core.sql.windows import TVF_KINDS
+
+__all__ = ["PrepassResult", "prepass"]
+
+
+@dataclass(frozen=True)
+class PrepassResult:
+    """Kept tokens for the stock parser and the streaming clauses lifted from one statement."""
+
+    tokens: list[Token]
+    clauses: StreamingClauses
+
+
+def prepass(toks: list[Token], source: SourceText, dialect: str = "velostream") -> PrepassResult:
+    """Split one statement's tokens into kept tokens and lifted, decoded streaming clauses."""
+    scanner = _Scanner(toks, source, dialect)
+    scanner.run()
+    return PrepassResult(scanner.kept, scanner.clauses)
+
+
+class _Scanner(Lifters):
+    def run(self) -> None:
+        i = 0
+        while i < len(self.toks):
+            handler = self._handler(i)
+            nxt = handler(i) if handler else None
+            if nxt is None:
+                self._keep(i)
+                i += 1
+            else:
+                i = nxt
+
+    def _handler(self, i: int) -> Callable[[int], int | None] | None:
+        tok, word = self.toks[i], up(self.toks[i])
+        nxt = self._peek(i + 1)
+        if i == 0 and word == "CREATE":
+            return self.lift_create
+        if word == "WINDOW":
+            return self.lift_window
+        if word == "EMIT":
+            return self.lift_emit
+        if word == "ROWS" and up(nxt) == "WINDOW":
+            return self.lift_buffer
+        if word == "EXPIRE" and up(nxt) == "AFTER":
+            return self.lift_expire
+        if tok.token_type == TokenType.PRIMARY_KEY or (word == "PRIMARY" and up(nxt) == "KEY"):
+            return self.lift_primary_key
+        if word == "WITHIN" and up(nxt) != "GROUP" and self.joins >= 0:
+            return self.lift_within
+        if tok.token_type == TokenType.WITH and self._is(nxt, TokenType.L_PAREN):
+            return self.lift_properties
+        if tok.token_type == TokenType.INTO and self.depth == 0 and not self._after_insert():
+            return self.lift_into
+        if self.depth == 0 and (word == "PARTITION BY" or (word == "PARTITION" and up(nxt) == "BY")):
+            return self.lift_partition_by
+        if self._after_from() and self._looks_like_tvf(i):
+            return self.lift_tvf
+        if tok.token_type == TokenType.SESSION and self._is(nxt, TokenType.L_PAREN):
+            return self.retype_as_name  # Flink's group window SESSION(ts, gap)
+        return None
+
+    def _keep(self, i: int) -> None:
+        tok = self.toks[i]
+        kind = tok.token_type
+        if kind == TokenType.L_PAREN:
+            self.depth += 1
+        elif kind == TokenType.R_PAREN:
+            self.depth -= 1
+        elif kind == TokenType.JOIN:
+            self.joins += 1
+        elif kind == TokenType.OVER:
+            self.over_function = self._function_before_over()
+        self.kept.append(tok)
+
+    def _after_insert(self) -> bool:
+        return bool(self.kept) and up(self.kept[-1]) in {"INSERT", "OVERWRITE", "TABLE", "MERGE"}
+
+    def _after_from(self) -> bool:
+        """The next token starts a source: right after FROM/JOIN, or after a comma in a FROM list."""
+        if not self.kept:
+            return False
+        if self.kept[-1].token_type in {TokenType.FROM, TokenType.JOIN}:
+            return True
+        if self.kept[-1].token_type != TokenType.COMMA:
+            return False
+        depth = 0
+        for tok in reversed(self.kept):
+            kind = tok.token_type
+            depth += (kind == TokenType.R_PAREN) - (kind == TokenType.L_PAREN)
+            if depth < 0 or (depth == 0 and kind == TokenType.SELECT):
+                return False
+            if depth == 0 and kind == TokenType.FROM:
+                return True
+        return False
+
+    def _looks_like_tvf(self, i: int) -> bool:
+        tok, nxt = self.toks[i], self._peek(i + 1)
+        if up(tok) == "TABLE" and self._is(nxt, TokenType.L_PAREN):
+            return up(self._peek(i + 2)) in TVF_KINDS
+        return up(tok) in TVF_KINDS and self._is(nxt, TokenType.L_PAREN)
+
+    def _function_before_over(self) -> str:
+        """Name of the function an OVER belongs to: the word before the call's '('."""
+        if not self.kept or self.kept[-1].token_type != TokenType.R_PAREN:
+            return ""
+        depth = 0
+        for j in range(len(self.kept) - 1, -1, -1):
+            kind = self.kept[j].token_type
+            depth += (kind == TokenType.R_PAREN) - (kind == TokenType.L_PAREN)
+            if depth == 0:
+                return up(self.kept[j - 1]) if j > 0 and is_name(self.kept[j - 1]) else ""
+        return ""

@@ -1,0 +1,179 @@
+"""``partition-lab``: the analyze contract (JSON, text, errors, exit codes) and the subcommand hooks."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from core import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+GROUPED = "SELECT symbol, COUNT(*) AS n FROM trades GROUP BY symbol WINDOW TUMBLING(1m) EMIT CHANGES;\n"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None,
+        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+    if stdin is not None:
+        assert monkeypatch is not None
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def sql_file(tmp_path: Path) -> Path:
+    path = tmp_path / "q.sql"
+    path.write_text(GROUPED, encoding="utf-8")
+    return path
+
+
+def test_json_output_is_exactly_the_statements_object(sql_file: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["analyze", str(sql_file), "--json", "--source-key", "trades=symbol"], capsys)
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert list(data) == ["statements"]
+    assert data["statements"][0]["strategy"] == "smart_repartition"
+
+
+def test_every_option_reaches_analyze(sql_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["analyze", str(sql_file), "--json", "--dialect", "velostream", "--tree", "extended",
+                        "--source-key", "symbol", "--source-key", "quotes=symbol",
+                        "--source-partitions", "6", "--strategy", "STICKY"], capsys)
+    statement = json.loads(out)["statements"][0]
+    assert code == 0 and statement["decided_by"] == "caller" and statement["strategy"] == "sticky_partition"
+    assert statement["aligned"] is True
+
+
+def test_text_report_by_default(sql_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["analyze", str(sql_file)], capsys)
+    assert code == 0 and "Strategy: always_hash" in out and "✔ has_group_by" in out
+
+
+def test_stdin_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run(["analyze", "-", "--json"], capsys, stdin=GROUPED, monkeypatch=monkeypatch)
+    assert code == 0 and json.loads(out)["statements"][0]["group_by"] == ["symbol"]
+
+
+def test_a_syntax_error_is_positioned_on_stderr_and_in_json(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.sql"
+    text = "SELECT symbol\nFROM trades\nGROUP BY symbol WINDOW TUMBLING(1m) banana;\n"
+    bad.write_text(text, encoding="utf-8")
+    code, out, err = run(["analyze", str(bad), "--json"], capsys)
+    assert code == 2
+    assert err.startswith("error: line ") and ", col " in err
+    error = json.loads(out)["error"]
+    assert set(error) == {"message", "line", "col"} and error["line"] == 3
+    code, out, err = run(["analyze", str(bad)], capsys)
+    assert code == 2 and out == "" and err.startswith("error: line 3, col ")
+
+
+@pytest.mark.parametrize("text", ["", "-- only a comment\n", "  \n\n"])
+def test_empty_input_exits_2(text: str, capsys: pytest.CaptureFixture[str],
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = run(["analyze", "-"], capsys, stdin=text, monkeypatch=monkeypatch)
+    assert code == 2 and err.startswith("error: ")
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "nope.sql"
+    code, out, err = run(["analyze", str(missing), "--json"], capsys)
+    assert code == 2 and err.startswith(f"error: cannot read {missing}: ")
+    assert json.loads(out)["error"]["line"] is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--strategy", "warp"], "unknown strategy"),
+        (["--source-key", "trades="], "[SOURCE=]COL[,COL]"),
+        (["--tree", "oak"], "unknown tree"),
+        (["--no-auto-select"], "auto-select is off"),
+        (["--source-partitions", "x"], "invalid int"),
+        (["--dialect", "cobol"], "unknown dialect"),
+    ],
+)
+def test_bad_options_exit_2_with_error(sql_file: Path, extra: list[str], says: str,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["analyze", str(sql_file), *extra], capsys)
+    assert code == 2 and err.startswith("error: ") and says in err and "Traceback" not in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["analyze"], capsys)
+    assert code == 2 and err.startswith("error: ")
+    code, _, err = run(["frobnicate"], capsys)
+    assert code == 2 and err.startswith("error: ")
+
+
+def test_user_tree_file(sql_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tree = tmp_path / "t.json"
+    doc = {"name": "mine", "nodes": [{"id": "x", "strategy": "fanin"}]}
+    tree.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = run(["analyze", str(sql_file), "--tree", str(tree), "--json"], capsys)
+    assert code == 0 and json.loads(out)["statements"][0]["strategy"] == "fan_in"
+    tree.write_text(json.dumps({"nodes": [{"id": "x", "strategy": "nope"}]}), encoding="utf-8")
+    code, _, err = run(["analyze", str(sql_file), "--tree", str(tree)], capsys)
+    assert code == 2 and "node 'x'" in err
+
+
+def _fake_dashboard(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    calls: list[tuple[str, int]] = []
+    module = types.ModuleType("dashboard.launch")
+    module.serve = lambda host, port: calls.append((host, port))  # type: ignore[attr-defined]
+    package = types.ModuleType("dashboard")
+    package.launch = module  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "dashboard", package)
+    monkeypatch.setitem(sys.modules, "dashboard.launch", module)
+    return calls
+
+
+def test_no_arguments_and_dashboard_serve_the_dashboard(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    calls = _fake_dashboard(monkeypatch)
+    assert cli.main([]) == 0
+    assert cli.main(["dashboard", "--host", "0.0.0.0", "--port", "9000"]) == 0
+    assert calls == [("127.0.0.1", 8501), ("0.0.0.0", 9000)]
+
+
+def test_plugin_subcommands_are_added_when_their_module_exists(monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    plugin = types.ModuleType("fake_simulate")
+
+    def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+        parser = subparsers.add_parser("simulate")
+        cli.add_analysis_arguments(parser)
+        parser.add_argument("--records", type=int, default=10)
+
+    def run_it(args: argparse.Namespace) -> int:
+        print(args.records, cli.analysis_options(args)["tree"])
+        return 0
+
+    plugin.add_parser = add_parser  # type: ignore[attr-defined]
+    plugin.run = run_it  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_simulate", plugin)
+    plugins = (("simulate", ("absent_simulate_mod", "fake_simulate")), ("bench", ("absent_bench_mod",)))
+    monkeypatch.setattr(cli, "_PLUGIN_COMMANDS", plugins)
+    code, out, _ = run(["simulate", "x.sql", "--records", "5", "--tree", "extended"], capsys)
+    assert code == 0 and out.strip() == "5 extended"
+    code, _, err = run(["bench"], capsys)
+    assert code == 2 and "invalid choice" in err
+
+
+def test_python_dash_m_and_help() -> None:
+    proc = subprocess.run([sys.executable, "-m", "core.cli", "analyze", "-", "--json"], input=GROUPED,
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["statements"][0]["strategy"] == "always_hash"
+    proc = subprocess.run([sys.executable, "-m", "core.cli", "analyze", "--help"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.returncode == 0 and "--source-key" in proc.stdout and "--no-auto-select" in proc.stdout

@@ -1,0 +1,98 @@
+"""The sample queries are golden fixtures: each header states what the trees must pick.
+
+Headers: ``-- title:``, ``-- dialect:``, optional ``-- source-key:`` (repeatable), ``-- expect-strategy:``
+(seed tree) and optional ``-- expect-extended:`` / ``-- expect-velostream:``. In a multi-statement
+file the expectations are about the last statement.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from core.analysis import analyze
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_queries"
+FILES = sorted(SAMPLES.glob("*.sql"))
+DIALECTS = ("velostream", "ksqldb", "flink", "spark", "risingwave")
+_HEADER = re.compile(r"^--\s*([a-z][a-z-]*):\s*(.+?)\s*$")
+
+
+def headers(path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _HEADER.match(line)
+        if match:
+            found.setdefault(match.group(1), []).append(match.group(2))
+    return found
+
+
+def _pick(path: Path, tree: str) -> str:
+    h = headers(path)
+    result = analyze(path.read_text(encoding="utf-8"), dialect=h["dialect"][0], tree=tree,
+                     source_keys=h.get("source-key", []))
+    return result.statements[-1].decision.strategy
+
+
+def test_there_are_enough_samples_in_every_dialect() -> None:
+    assert len(FILES) >= 24
+    by_dialect = {d: [f for f in FILES if headers(f)["dialect"][0] == d] for d in DIALECTS}
+    assert all(by_dialect.values()), {d: len(v) for d, v in by_dialect.items()}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_headers_are_complete(path: Path) -> None:
+    h = headers(path)
+    assert h.get("title") and h.get("dialect") and h.get("expect-strategy"), h
+    assert h["dialect"][0] in DIALECTS
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_seed_tree_picks_the_expected_strategy(path: Path) -> None:
+    assert _pick(path, "seed") == headers(path)["expect-strategy"][0]
+
+
+@pytest.mark.parametrize("path", [f for f in FILES if "expect-extended" in headers(f)], ids=lambda p: p.stem)
+def test_extended_tree_picks_the_expected_strategy(path: Path) -> None:
+    assert _pick(path, "extended") == headers(path)["expect-extended"][0]
+
+
+@pytest.mark.parametrize("path", [f for f in FILES if "expect-velostream" in headers(f)],
+                         ids=lambda p: p.stem)
+def test_velostream_tree_picks_the_expected_strategy(path: Path) -> None:
+    assert _pick(path, "velostream") == headers(path)["expect-velostream"][0]
+
+
+@pytest.mark.parametrize("tree", ["seed", "extended", "velostream"])
+def test_the_samples_reach_every_leaf_of_every_preset(tree: str) -> None:
+    from core.analysis.tree_schema import Leaf, Question
+    from core.analysis.trees import preset
+
+    reached: set[tuple[str, ...]] = set()
+    for path in FILES:
+        h = headers(path)
+        result = analyze(path.read_text(encoding="utf-8"), dialect=h["dialect"][0], tree=tree,
+                         source_keys=h.get("source-key", []))
+        for statement in result.statements:
+            if statement.decision.decided_by == "tree":
+                reached.add(tuple(f"{s.node}={s.answer}" for s in statement.decision.path))
+    leaves_reached = set()
+    nodes = preset(tree).nodes
+    for path_taken in reached:
+        node_id, answer = path_taken[-1].split("=")
+        node = nodes[node_id]
+        assert isinstance(node, Question)
+        leaves_reached.add(node.branch({"yes": True, "no": False}.get(answer)))
+    leaves = {n.id for n in nodes.values() if isinstance(n, Leaf)}
+    assert leaves <= leaves_reached, sorted(leaves - leaves_reached)
+
+
+def test_the_multi_statement_pipeline_infers_alignment_from_primary_key() -> None:
+    path = SAMPLES / "velostream_trading_pipeline_primary_key.sql"
+    result = analyze(path.read_text(encoding="utf-8"))
+    last = result.statements[-1]
+    assert last.decision.aligned is True
+    assert last.decision.routing_keys == ("symbol",)
+    assert "inferred" in last.decision.path[-1].reason

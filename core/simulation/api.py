@@ -1,0 +1,210 @@
+"""``simulate``: analyze a statement, replay a source through every strategy, measure and judge."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from core.analysis.alignment import is_aligned, source_key
+from core.analysis.api import analyze
+from core.analysis.decision import SourceMeta, StatementAnalysis
+from core.analysis.routing_keys import natural_keys
+from core.errors import InvalidConfigError, WorkerFailedError
+from core.simulation import coordinator
+from core.simulation.config import SimulationConfig
+from core.simulation.plan import Plan, build_plan, needed_columns, resolve_columns
+from core.simulation.report import strategy_metrics
+from core.simulation.result import SimulationResult, StrategyMetrics
+from core.strategies.base import RoutingContext
+from core.strategies.factory import make_strategy
+from core.strategies.names import STRATEGY_NAMES, canonical_name
+from core.strategies.validation import validate
+from core.workload.batch import Batch
+from core.workload.synthetic import TopicSpec, columns_for, generate
+from core.workload.trace import Trace, read_trace
+
+__all__ = ["simulate"]
+
+_HASHING = ("always_hash", "smart_repartition")
+
+
+@dataclass(frozen=True)
+class _Source:
+    kind: str
+    batches: Callable[[], Iterator[Batch]]
+    records: int
+    partitions: int
+    key_columns: tuple[str, ...]
+    value_columns: tuple[str, ...]
+    topic_keys: tuple[str, ...]
+    producer: str | None
+
+
+def _strategy_names(strategies: Iterable[str] | str | None) -> list[str]:
+    if strategies is None or (isinstance(strategies, str) and strategies.strip().lower() == "all"):
+        return list(STRATEGY_NAMES)
+    items = strategies.split(",") if isinstance(strategies, str) else list(strategies)
+    names = list(dict.fromkeys(canonical_name(s) for s in items if str(s).strip()))
+    if not names:
+        raise InvalidConfigError("no strategy to simulate; give 'all' or names such as always_hash,sticky")
+    return names
+
+
+def _statement(sql: str, index: int, **kwargs: Any) -> tuple[StatementAnalysis, SourceMeta | None]:
+    analysis = analyze(sql, **kwargs)
+    count = len(analysis.statements)
+    if not -count <= index < count:
+        raise InvalidConfigError(f"statement {index} does not exist: the SQL has {count} statement(s) "
+                                 f"(0..{count - 1}, or -1 for the last)")
+    pos = index % count
+    st = analysis.statements[pos]
+    metas = analysis.sources[pos] if pos < len(analysis.sources) else {}
+    meta = next((metas[source_key(s)] for s in st.profile.sources if source_key(s) in metas), None)
+    return st, meta
+
+
+def _synthetic(st: StatementAnalysis, meta: SourceMeta | None, config: SimulationConfig,
+               partitions: int) -> _Source:
+    keys = meta.key_columns if meta else ()
+    schema = columns_for(st.profile, keys, keys=config.keys, distribution=config.distribution)
+    topic = TopicSpec(partitions=partitions, key_columns=tuple(schema.resolve(k) for k in keys),
+                      producer=config.producer)
+    aliases = tuple(a for a, _ in schema.aliases)
+    numeric = set(schema.numeric)
+    return _Source(
+        "synthetic", lambda: generate(topic, schema, config.records, config.seed, config.batch_size),
+        config.records, partitions,
+        key_columns=(*schema.categorical, *(a for a in aliases if schema.resolve(a) not in numeric),
+                     *topic.key_columns),
+        value_columns=(*schema.numeric, *(a for a in aliases if schema.resolve(a) in numeric),
+                       *((schema.time_column,) if schema.time_column else ())),
+        topic_keys=topic.key_columns, producer=topic.producer)
+
+
+def _trace(trace: Trace | str | PathLike[str], st: StatementAnalysis, meta: SourceMeta | None,
+           partitions: int | None) -> _Source:
+    if not isinstance(trace, Trace):
+        keys = meta.key_columns if meta else ()
+        trace = read_trace(Path(trace), partitions=partitions,
+                           required_columns=(*needed_columns(st.profile), *keys), key_columns=keys)
+    t = trace
+    return _Source("trace", t.batches, t.records, t.partitions, t.categorical, t.numeric,
+                   meta.key_columns if meta else (), None)
+
+
+def _runs(names: list[str], st: StatementAnalysis, meta: SourceMeta | None, source: _Source,
+          config: SimulationConfig) -> tuple[list[coordinator.StrategyRun], dict[str, tuple[str, ...]]]:
+    runs, notes = [], {}
+    d = st.decision
+    for name in names:
+        texts = d.routing_keys if name == d.strategy and d.routing_keys else natural_keys(st.profile)
+        texts = texts if name in _HASHING else ()
+        keys, warn = resolve_columns(texts, source.key_columns, source.value_columns)
+        aligned = False
+        if name == "smart_repartition" and meta is not None:
+            producer = source.producer or meta.producer
+            aligned = bool(is_aligned(texts, replace(meta, producer=producer)))  # type: ignore[arg-type]
+        strategy = make_strategy(name, aligned=aligned, target=config.fan_in_target, workers=config.workers)
+        ctx = RoutingContext(workers=config.workers, routing_keys=keys, hash_function=config.hash_function,
+                             fan_in_target=config.fan_in_target)
+        runs.append(coordinator.StrategyRun(name, strategy, ctx))
+        notes[name] = (*validate(name, st.profile, tuple(texts)), *warn)
+    return runs, notes
+
+
+def _recommend(recommended: str, metrics: dict[str, StrategyMetrics]) -> tuple[str | None, str | None]:
+    correct = [m for m in metrics.values() if m.correct]
+    if not correct:
+        return None, ("no simulated strategy emitted the reference result: the query needs a merge step "
+                      "(or a strategy that co-locates its keys) in this configuration")
+    # Ties (e.g. two strategies that both put everything on one worker): the tree's pick, then a
+    # strategy that validate() accepts.
+    best = max(correct, key=lambda m: (m.modeled_throughput, m.strategy == recommended, not m.warnings))
+    if best.strategy == recommended:
+        return best.strategy, None
+    rec = metrics.get(recommended)
+    if rec is None:
+        return best.strategy, (f"the tree recommends {recommended} (not simulated); {best.strategy} is the "
+                               f"fastest correct strategy at {best.modeled_throughput:,.0f} records/s")
+    if not rec.correct:
+        return best.strategy, (f"the tree recommends {recommended}, but it emitted wrong results here "
+                               f"({rec.verdict}); {best.strategy} is correct at "
+                               f"{best.modeled_throughput:,.0f} records/s")
+    return best.strategy, (f"the tree recommends {recommended} ({rec.modeled_throughput:,.0f} records/s "
+                           f"modeled); {best.strategy} is also correct here and models "
+                           f"{best.modeled_throughput:,.0f} records/s")
+
+
+def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path = "seed",
+             source_keys: Sequence[str] = (), source_partitions: int | None = None,
+             strategies: Iterable[str] | str | None = None, config: SimulationConfig | None = None,
+             trace: Trace | str | PathLike[str] | None = None,
+             progress: Callable[[float], Any] | None = None, statement: int = -1,
+             strategy: str | None = None, auto_select: bool = True) -> SimulationResult:
+    """Simulate one statement (default: the last) under each strategy (default: all five).
+
+    ``source_partitions`` overrides ``config.partitions``; a trace brings its own records and
+    partitions. ``progress`` receives the fraction of records done (0 < f <= 1). ``strategy`` and
+    ``auto_select`` reach the analyzer: they change what counts as ``recommended``.
+    """
+    config = config or SimulationConfig()
+    # One key spec passed bare must not be read as one key per character.
+    keys = (source_keys,) if isinstance(source_keys, str) else tuple(source_keys)
+    try:
+        return _simulate(sql, dialect, tree, keys, source_partitions, strategies, config,
+                         trace, progress, statement, strategy, auto_select)
+    except MemoryError:
+        # Raised in the coordinator (a worker's own MemoryError arrives as WorkerFailedError).
+        raise WorkerFailedError(
+            f"the simulation ran out of memory ({config.records:,} records, {config.keys:,} keys, "
+            f"{config.workers} workers); lower --records or --keys, simulate fewer strategies, or give "
+            "the process more memory") from None
+
+
+def _simulate(sql: str, dialect: str, tree: str | Path, source_keys: tuple[str, ...],
+              source_partitions: int | None, strategies: Iterable[str] | str | None,
+              config: SimulationConfig, trace: Trace | str | PathLike[str] | None,
+              progress: Callable[[float], Any] | None, statement: int, strategy: str | None,
+              auto_select: bool) -> SimulationResult:
+    started = time.perf_counter()
+    if source_partitions is not None:
+        config = replace(config, partitions=source_partitions)
+    names = _strategy_names(strategies)
+    st, meta = _statement(sql, statement, dialect=dialect, tree=tree, source_keys=source_keys,
+                          source_partitions=config.partitions, strategy=strategy, auto_select=auto_select)
+    source = (_trace(trace, st, meta, source_partitions) if trace is not None
+              else _synthetic(st, meta, config, config.partitions))
+    if source.partitions != config.partitions:
+        config = replace(config, partitions=source.partitions)
+    plan = build_plan(st.profile, source.key_columns, source.value_columns)
+    runs, notes = _runs(names, st, meta, source, config)
+    out = coordinator.run(source.batches(), source.records, plan, runs, config, progress)
+    metrics = {r.name: strategy_metrics(r, out, plan, config, notes[r.name]) for r in runs}
+    best, note = _recommend(st.decision.strategy, metrics)
+    result = _result(st, plan, source, config, out, metrics, best, note)
+    return replace(result, wall_s=time.perf_counter() - started)
+
+
+def _result(st: StatementAnalysis, plan: Plan, source: _Source, config: SimulationConfig,
+            out: coordinator.RunOutput, metrics: dict[str, StrategyMetrics], best: str | None,
+            note: str | None) -> SimulationResult:
+    warnings = list(plan.warnings)
+    if st.profile.joins:
+        warnings.append("joins are simulated over the first source only: both sides are not replayed")
+    bucket_records = out.records / config.buckets
+    synthetic = source.kind == "synthetic"
+    return SimulationResult(
+        records=out.records, partitions=config.partitions, workers=config.workers, processes=out.processes,
+        statement=st.profile.index, operator=plan.kind, state_keys=plan.state_columns,
+        order_required=plan.order_required, aggregates=plan.aggregates, source=source.kind,
+        source_keys=source.topic_keys, producer=source.producer,
+        distribution=config.distribution if synthetic else None, keys=config.keys if synthetic else None,
+        seed=config.seed, recommended=st.decision.strategy,
+        recommended_routing_keys=st.decision.routing_keys, aligned=st.decision.aligned,
+        best_measured=best, recommendation_note=note, input_rate=config.input_rate,
+        bucket_records=bucket_records, bucket_seconds=bucket_records / config.input_rate,
+        wall_s=out.wall_s, warnings=tuple(dict.fromkeys(warnings)), strategies=metrics)

@@ -1,0 +1,119 @@
+"""``partition-lab simulate``: run the simulation from the command line (text table or JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from core.errors import InvalidConfigError
+from core.simulation.config import PRODUCERS, SimulationConfig
+from core.simulation.result import SimulationResult
+
+__all__ = ["add_parser", "run", "format_table"]
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``simulate`` (with the shared analysis options) on the CLI's subparsers."""
+    from core.cli import add_analysis_arguments
+
+    p = subparsers.add_parser(
+        "simulate", help="replay a workload through the strategies and compare skew, throughput, correctness",
+        description="Replay a synthetic topic (or a trace) through each partitioning strategy on real "
+                    "worker processes; report skew, throughput and whether each emits the correct result.")
+    add_analysis_arguments(p)
+    p.add_argument("--records", type=int, default=200_000, metavar="N", help="records to generate (200000)")
+    p.add_argument("--partitions", type=int, default=None, metavar="P",
+                   help="source partitions (default: --source-partitions, else 8)")
+    p.add_argument("--workers", type=int, default=4, metavar="W", help="parallel workers W (4)")
+    p.add_argument("--keys", type=int, default=1000, metavar="K", help="distinct keys per key column (1000)")
+    p.add_argument("--distribution", default="uniform", metavar="D", help="uniform | zipf:S | hot:F")
+    p.add_argument("--producer", default=None, choices=PRODUCERS,
+                   help="source partitioner (default murmur2 with a source key, else sticky)")
+    p.add_argument("--trace", default=None, metavar="FILE", help="replay a .csv/.parquet trace instead")
+    p.add_argument("--strategies", default="all", metavar="all|a,b", help="strategies to compare (all)")
+    p.add_argument("--processes", type=int, default=None, metavar="N",
+                   help="worker processes (default min(W, cpus); 0 = inline)")
+    p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument("--rate", type=float, default=None, metavar="R",
+                   help="input records/s (default: the ideal capacity of W workers)")
+    p.add_argument("--cost-us", type=float, default=5.0, metavar="X", help="µs of work per record (5.0)")
+    p.add_argument("--hash-cost-us", type=float, default=0.2, metavar="X", help="µs to hash a record (0.2)")
+    p.add_argument("--shuffle-cost-us", type=float, default=1.0, metavar="X",
+                   help="µs to move a record to another worker (1.0)")
+    p.add_argument("--statement", type=int, default=-1, metavar="I", help="statement index (default: last)")
+    p.add_argument("--batch-size", type=int, default=10_000, metavar="N", help="records per batch (10000)")
+    p.add_argument("--worker-deadline", type=float, default=60.0, metavar="S",
+                   help="seconds a worker may take to answer before the run fails (60)")
+    p.set_defaults(run=run)
+    return p
+
+
+def _config(args: argparse.Namespace) -> SimulationConfig:
+    partitions = args.partitions
+    if partitions is not None and args.source_partitions is not None and partitions != args.source_partitions:
+        raise InvalidConfigError(f"--partitions {partitions} and --source-partitions "
+                                 f"{args.source_partitions} disagree; give one of them")
+    partitions = partitions if partitions is not None else args.source_partitions or 8
+    return SimulationConfig(
+        records=args.records, partitions=partitions, workers=args.workers, keys=args.keys,
+        distribution=args.distribution, producer=args.producer, processes=args.processes, seed=args.seed,
+        batch_size=args.batch_size, rate=args.rate, cost_us=args.cost_us, hash_cost_us=args.hash_cost_us,
+        shuffle_cost_us=args.shuffle_cost_us, worker_deadline_s=args.worker_deadline)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``simulate`` for parsed arguments; errors propagate to the CLI's handler (exit 2)."""
+    from core.cli import read_sql
+    from core.simulation.api import simulate
+
+    config = _config(args)
+    result = simulate(
+        read_sql(args.file), dialect=args.dialect, tree=args.tree, source_keys=tuple(args.source_key),
+        source_partitions=args.partitions or args.source_partitions, strategies=args.strategies,
+        config=config, trace=args.trace, statement=args.statement, strategy=args.strategy,
+        auto_select=getattr(args, "auto_select", True))
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        sys.stdout.write(format_table(result))
+    return 0
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None or value == float("inf") else f"{value:.{digits}f}"
+
+
+def format_table(result: SimulationResult) -> str:
+    """The text report: one header, one row per strategy, then each strategy's verdict and loads."""
+    r = result
+    keys = ", ".join(r.state_keys) or "(none)"
+    src = f"trace, {r.partitions} partitions" if r.source == "trace" else (
+        f"synthetic topic, {r.partitions} partitions, {r.keys or 0:,} keys {r.distribution}, "
+        f"producer {r.producer}")
+    lines = [
+        f"statement {r.statement}: {r.operator} operator keyed by {keys}",
+        f"{r.records:,} records from a {src}; {r.workers} workers on "
+        f"{r.processes or 'no'} worker process(es){' (inline)' if not r.processes else ''}; {r.wall_s:.2f} s",
+        f"recommended: {r.recommended}    best measured: {r.best_measured or '(none correct)'}",
+    ]
+    if r.recommendation_note:
+        lines.append(f"note: {r.recommendation_note}")
+    lines += [f"warning: {w}" for w in r.warnings]
+    head = (f"{'strategy':<18}{'max/mean':>9}{'cv':>8}{'gini':>8}{'jain':>8}{'flink%':>8}{'shuffle':>9}"
+            f"{'groups':>9}{'frag':>9}{'correct':>9}{'model rec/s':>13}{'meas rec/s':>13}")
+    lines += ["", head, "-" * len(head)]
+    for m in r.strategies.values():
+        lines.append(
+            f"{m.strategy:<18}{_num(m.max_mean):>9}{_num(m.cv):>8}{_num(m.gini):>8}{_num(m.jain):>8}"
+            f"{_num(m.flink_skew_pct, 1):>8}{_num(m.shuffle_fraction):>9}{m.groups:>9,}"
+            f"{m.fragmented_groups:>9,}{'yes' if m.correct else 'NO':>9}"
+            f"{m.modeled_throughput:>13,.0f}{m.measured_records_per_s:>13,.0f}")
+    lines.append("")
+    for m in r.strategies.values():
+        lines.append(f"{m.strategy}: {m.verdict}")
+        lines.append(f"  loads {list(m.loads)}"
+                     + (f"; alignment {m.alignment_pct:.1f} %" if m.alignment_pct is not None else ""))
+        lines += [f"  warning: {w}" for w in m.warnings]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,235 @@
+"""The stateful operator one worker runs: the query's stateful part over the worker's share.
+
+Like the engine's per-partition engine, each worker owns its state and nothing merges across
+workers. The coordinator ships whole columnar shares (:class:`Chunk`); the operator keeps
+GROUP BY aggregates (optionally per tumbling/hopping/session window), DISTINCT rows or analytic
+``PARTITION BY`` state, plus per-(source partition, key) order checks, busy time and state size.
+This module must stay importable without streamlit: worker processes import it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from core.simulation.state import Columns, PartialTable, Reducer, SessionTable
+
+__all__ = ["OperatorKind", "OperatorSpec", "Chunk", "WorkerOutput", "Operator", "SUPPORTED_AGGREGATES"]
+
+OperatorKind = Literal["aggregate", "window", "session", "distinct", "analytic", "stateless"]
+SUPPORTED_AGGREGATES = ("COUNT", "SUM", "AVG", "MIN", "MAX")
+
+
+@dataclass(frozen=True)
+class OperatorSpec:
+    """What every worker computes; plain data so it pickles into worker processes.
+
+    ``aggregates`` are ``(FUNCTION, value column index or None)``: the index points into the
+    chunk's ``values``. Windows: ``size_ms``/``advance_ms`` (tumbling when equal), ``gap_ms``
+    (session). ``max_windows`` caps how many hopping windows one record joins.
+    """
+
+    kind: OperatorKind
+    aggregates: tuple[tuple[str, int | None], ...] = ()
+    size_ms: int = 0
+    advance_ms: int = 0
+    gap_ms: int = 0
+    max_windows: int = 256
+    last_value: int | None = None  # analytic: value column whose latest value is kept
+    # Per-(source partition, key) order checks. Off when the result cannot depend on arrival order:
+    # they cost a table as large as the number of (key, partition) streams.
+    track_order: bool = True
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Columnar records: state key id, order stream id, event time, offset, arrival seq, values."""
+
+    key: np.ndarray
+    stream: np.ndarray
+    time: np.ndarray
+    offset: np.ndarray
+    seq: np.ndarray
+    values: tuple[np.ndarray, ...] = ()
+
+    def __len__(self) -> int:
+        return int(self.key.shape[0])
+
+    def take(self, index: np.ndarray) -> Chunk:
+        return Chunk(self.key[index], self.stream[index], self.time[index], self.offset[index],
+                     self.seq[index], tuple(v[index] for v in self.values))
+
+
+@dataclass
+class WorkerOutput:
+    """What one worker emits at the end: its result rows, its order streams and its counters."""
+
+    table: Columns
+    streams: Columns
+    rows: int = 0
+    busy_s: float = 0.0
+    state_entries: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def _value_reducers(spec: OperatorSpec) -> dict[str, Reducer]:
+    reducers: dict[str, Reducer] = {"n": "sum"}
+    for func, col in spec.aggregates:
+        if col is None:
+            continue
+        reducers[f"k{col}"] = "sum"  # non-null count: COUNT(col) and the AVG divisor
+        if func in ("SUM", "AVG"):
+            reducers[f"s{col}"] = "sum"
+        elif func == "MIN":
+            reducers[f"lo{col}"] = "min"
+        elif func == "MAX":
+            reducers[f"hi{col}"] = "max"
+    return reducers
+
+
+def _value_rows(spec: OperatorSpec, chunk: Chunk, reducers: dict[str, Reducer]) -> Columns:
+    rows: Columns = {"n": np.ones(len(chunk), dtype=np.int64)}
+    for name in reducers:
+        if name == "n":
+            continue
+        prefix = name.rstrip("0123456789")
+        col = int(name[len(prefix):])
+        v = chunk.values[col]
+        nan = np.isnan(v)
+        if prefix == "k":
+            rows[name] = (~nan).astype(np.int64)
+        elif prefix == "s":
+            rows[name] = np.where(nan, 0.0, v)
+        else:
+            rows[name] = v.astype(np.float64, copy=False)
+    return rows
+
+
+class Operator:
+    """One logical worker's state; ``process`` takes whole shares, ``finish`` emits the result."""
+
+    def __init__(self, spec: OperatorSpec) -> None:
+        self.spec = spec
+        self.rows = 0
+        self.busy_s = 0.0
+        self._reducers = _value_reducers(spec)
+        self._streams = PartialTable(("stream",), {"count": "sum", "off:first": "first",
+                                                   "off:last": "last", "off": "descents"}) \
+            if spec.track_order else None
+        self._table: PartialTable | SessionTable | None
+        if spec.kind in ("aggregate", "window"):
+            keys = ("key", "window") if spec.kind == "window" else ("key",)
+            self._table = PartialTable(keys, self._reducers)
+        elif spec.kind == "session":
+            self._table = SessionTable(spec.gap_ms, self._reducers)
+        elif spec.kind == "distinct":
+            self._table = PartialTable(("key",), {})
+        elif spec.kind == "analytic":
+            extra: dict[str, Reducer] = {"n": "sum", "last": "last"}
+            self._table = PartialTable(("key",), extra)
+        else:
+            self._table = None
+
+    def process(self, chunk: Chunk) -> None:
+        started = time.perf_counter()
+        n = len(chunk)
+        if n:
+            self.rows += n
+            if self._streams is not None:
+                self._streams.add({"stream": chunk.stream, "seq": chunk.seq, "count": np.ones(n, np.int64),
+                                   "off:first": chunk.offset, "off:last": chunk.offset,
+                                   "off": np.zeros(n, np.int64)})
+            if self._table is not None:
+                self._table.add(self._rows(chunk))
+        self.busy_s += time.perf_counter() - started
+
+    def compact(self) -> None:
+        """Reduce pending rows now (the host calls this when all its workers hold too many)."""
+        started = time.perf_counter()
+        if self._streams is not None:
+            self._streams.compact()
+        if self._table is not None:
+            self._table.compact()
+        self.busy_s += time.perf_counter() - started
+
+    def _rows(self, chunk: Chunk) -> Columns:
+        spec = self.spec
+        if spec.kind == "distinct":
+            return {"key": chunk.key, "seq": chunk.seq}
+        if spec.kind == "analytic":
+            last = chunk.offset if spec.last_value is None else chunk.values[spec.last_value]
+            return {"key": chunk.key, "seq": chunk.seq, "n": np.ones(len(chunk), np.int64),
+                    "last": last}
+        rows = {"key": chunk.key, "seq": chunk.seq, **_value_rows(spec, chunk, self._reducers)}
+        if spec.kind == "session":
+            rows["start"] = chunk.time
+            rows["end"] = chunk.time
+            return rows
+        if spec.kind == "window":
+            return _windowed(rows, chunk.time, spec)
+        return rows
+
+    def finish(self) -> WorkerOutput:
+        started = time.perf_counter()
+        table = self._emit()
+        streams = self._streams.result() if self._streams is not None else {}
+        self.busy_s += time.perf_counter() - started
+        entries = len(table["key"]) if self._table is not None else 0
+        kept = {k: streams[k] for k in ("stream", "count", "off")} if streams else {}
+        return WorkerOutput(table=table, streams=kept, rows=self.rows, busy_s=self.busy_s,
+                            state_entries=entries)
+
+    def _emit(self) -> Columns:
+        """The emitted rows: ``key``, ``window`` (window or session start; 0 without) and values."""
+        if self._table is None:
+            return {"key": np.empty(0, np.int64), "window": np.empty(0, np.int64)}
+        state = self._table.result()
+        keys = state["key"]
+        out: Columns = {"key": keys,
+                        "window": state.get("window", state.get("start", np.zeros(len(keys), np.int64)))}
+        if self.spec.kind == "distinct":
+            return out
+        if self.spec.kind == "analytic":
+            out["count"] = state["n"]
+            out["last"] = state["last"]
+            return out
+        if self.spec.kind == "session":
+            out["end"] = state["end"]
+        for i, (func, col) in enumerate(self.spec.aggregates):
+            out[f"a{i}"] = _aggregate_value(func, col, state)
+        if not self.spec.aggregates:
+            out["count"] = state["n"]
+        return out
+
+
+def _aggregate_value(func: str, col: int | None, state: Columns) -> np.ndarray:
+    if col is None:
+        return state["n"]  # COUNT(*) and anything without a numeric argument
+    if func == "COUNT":
+        return state[f"k{col}"]
+    if func == "SUM":
+        return state[f"s{col}"]
+    if func == "AVG":
+        count = state[f"k{col}"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, state[f"s{col}"] / np.maximum(count, 1), np.nan)
+    if func == "MIN":
+        return state[f"lo{col}"]
+    return state[f"hi{col}"]
+
+
+def _windowed(rows: Columns, t: np.ndarray, spec: OperatorSpec) -> Columns:
+    """Rows keyed by window start; a hopping window repeats each record once per window it joins."""
+    size, advance = spec.size_ms, spec.advance_ms or spec.size_ms
+    last_start = (t // advance) * advance  # floor division: windows align to the epoch
+    copies = min(-(-size // advance), spec.max_windows)
+    if copies <= 1:
+        return {**rows, "window": last_start}
+    starts = [last_start - j * advance for j in range(copies)]
+    inside = [s + size > t for s in starts]
+    out = {name: np.concatenate([col[m] for m in inside]) for name, col in rows.items()}
+    out["window"] = np.concatenate([s[m] for s, m in zip(starts, inside, strict=True)])
+    return out

@@ -190,16 +190,20 @@ def _joins(select: exp.Select | None, within: dict[str, int]) -> tuple[Join, ...
 
 
 def _aggregates(select: exp.Select | None, dialect: Dialect) -> tuple[Aggregate, ...]:
-    """Aggregate calls of the grouping SELECT (select list and HAVING); OVER (...) calls are analytic."""
+    """Distinct aggregate calls of the grouping SELECT (select list and HAVING), in written order.
+
+    ``SUM(q) / COUNT(*) AS avg_q, SUM(q) AS volume`` computes SUM(q) once; OVER (...) calls are analytic.
+    """
     if select is None:
         return ()
-    out: list[Aggregate] = []
+    out: dict[str, Aggregate] = {}
     for agg in own_aggregates(select):
         distinct = isinstance(agg.this, exp.Distinct)
         column = agg.find(exp.Column)
         name = None if column is None or isinstance(agg.this, exp.Star) else column.name
-        out.append(Aggregate(function_name(agg), name, agg.sql(dialect=dialect, comments=False), distinct))
-    return tuple(out)
+        sql = agg.sql(dialect=dialect, comments=False)
+        out.setdefault(sql, Aggregate(function_name(agg), name, sql, distinct))
+    return tuple(out.values())
 
 
 def _select_columns(select: exp.Select | None, dialect: Dialect) -> tuple[str, ...]:

@@ -368,3 +368,8 @@ def test_streaming_aggregates_sqlglot_does_not_know() -> None:
     p = one("CREATE TABLE latest AS SELECT LATEST_BY_OFFSET(price) AS p FROM trades EMIT CHANGES", "ksqldb")
     assert [(a.function, a.column) for a in p.aggregates] == [("LATEST_BY_OFFSET", "price")]
     assert p.global_aggregate
+
+
+def test_an_aggregate_written_twice_is_listed_once() -> None:
+    p = one("SELECT s, SUM(p * q) / SUM(q) AS vwap, SUM(q) AS volume FROM t GROUP BY s HAVING SUM(q) > 0")
+    assert [a.sql for a in p.aggregates] == ["SUM(p * q)", "SUM(q)"]

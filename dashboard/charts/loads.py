@@ -1,0 +1,98 @@
+"""Per-worker loads, shuffle fraction and the skew-metrics table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.data import result_dict, strategy_items
+from dashboard.charts.style import base_layout, strategy_marker
+
+__all__ = ["load_bars", "shuffle_figure", "metrics_frame", "METRIC_COLUMNS"]
+
+
+def load_bars(result: Any) -> go.Figure:
+    """Records per worker, one bar trace per strategy; the dashed line is a perfect balance."""
+    data = result_dict(result)
+    workers = int(data["workers"])
+    fig = go.Figure()
+    for name, m in strategy_items(result):
+        fig.add_bar(
+            name=name,
+            x=[f"w{i}" for i in range(workers)],
+            y=list(m["loads"]),
+            marker=strategy_marker(name),
+            hovertemplate=f"{name}<br>%{{x}}: %{{y:,}} records<extra></extra>",
+        )
+    fig.add_hline(
+        y=data["records"] / workers,
+        line_dash="dash",
+        line_color="#6B7280",
+        annotation_text="even share",
+        annotation_position="top right",
+        annotation_bgcolor="rgba(255,255,255,0.85)",
+        annotation_font_size=13,
+    )
+    return base_layout(fig, "Records per worker", barmode="group", yaxis_title="records")
+
+
+def shuffle_figure(result: Any) -> go.Figure:
+    """Share of records that cross workers (worker != source_partition % W), one trace per strategy."""
+    fig = go.Figure()
+    for name, m in strategy_items(result):
+        pct = 100.0 * float(m["shuffle_fraction"])
+        fig.add_bar(
+            name=name,
+            x=[name],
+            y=[pct],
+            marker=strategy_marker(name),
+            text=[f"{pct:.0f} %"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"{name}: %{{y:.1f}} %<extra></extra>",
+        )
+    fig.update_yaxes(range=[0, 110], ticksuffix=" %")
+    fig.update_xaxes(showticklabels=False)
+    return base_layout(fig, "Shuffle fraction", yaxis_title="records crossing workers")
+
+
+METRIC_COLUMNS: dict[str, str] = {
+    "max_mean": "max/mean",
+    "imbalance": "imbalance",
+    "imbalance_ratio": "I/m",
+    "cv": "CV",
+    "gini": "Gini",
+    "jain": "Jain",
+    "flink_skew_pct": "Flink skew %",
+    "max_median": "max/median",
+    "shuffle_fraction": "shuffle",
+    "groups": "groups",
+    "fragmented_groups": "fragmented groups",
+    "wrong_groups": "wrong groups",
+    "modeled_throughput": "modeled rec/s",
+    "measured_records_per_s": "measured rec/s",
+    "correct": "correct",
+    "verdict": "verdict",
+}
+
+
+def _rounded(field: str, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, float):
+        return value
+    if field in ("modeled_throughput", "measured_records_per_s", "imbalance"):
+        return round(value)
+    return round(value, 3)
+
+
+def metrics_frame(result: Any, *, verdict: bool = True) -> pd.DataFrame:
+    """One row per strategy with the skew, shuffle, correctness and throughput numbers (rounded)."""
+    rows = []
+    for name, m in strategy_items(result):
+        row: dict[str, Any] = {"strategy": name}
+        for field, label in METRIC_COLUMNS.items():
+            if field in m and (verdict or field != "verdict"):
+                row[label] = _rounded(field, m[field])
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+"""Reusable page parts; each component owns the widget keys it draws."""

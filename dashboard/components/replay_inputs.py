@@ -1,0 +1,87 @@
+"""Replay settings (keys ``records``, ``workers``, ``keys``, ``distribution``, ``producer``, ``seed``
+bound to the URL; ``input_rate`` and ``processes`` local to the session)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboard.scenario import DEFAULTS, PRODUCERS, RECORD_CAP
+
+__all__ = ["replay_inputs"]
+
+
+def replay_inputs() -> dict[str, Any]:
+    """Draw the synthetic workload settings; return their values by scenario field."""
+    row1 = st.columns(4)
+    records = row1[0].number_input(
+        "Records",
+        min_value=1,
+        value=DEFAULTS.records,
+        step=50_000,
+        key="records",
+        bind="query-params",
+        help=f"Synthetic records to replay (the dashboard caps this at {RECORD_CAP:,}).",
+    )
+    workers = row1[1].number_input(
+        "Workers",
+        min_value=1,
+        max_value=256,
+        value=DEFAULTS.workers,
+        key="workers",
+        bind="query-params",
+        help="Parallel processing slots of the job (Velostream's num_partitions).",
+    )
+    keys = row1[2].number_input(
+        "Distinct keys",
+        min_value=1,
+        max_value=10_000_000,
+        value=DEFAULTS.keys,
+        key="keys",
+        bind="query-params",
+    )
+    distribution = row1[3].text_input(
+        "Key distribution",
+        value=DEFAULTS.distribution,
+        key="distribution",
+        bind="query-params",
+        help="`uniform`, `zipf:S` (S > 0, larger = hotter head) or `hot:F` (one key gets share F).",
+    )
+    row2 = st.columns(4)
+    producer = row2[0].selectbox(
+        "Producer partitioner",
+        PRODUCERS,
+        key="producer",
+        bind="query-params",
+        help="How the source topic's producer placed records: key hashes or null-key sticky/round robin; "
+        "auto = murmur2 when the source key is known, else sticky.",
+    )
+    seed = row2[1].number_input("Seed", min_value=0, value=DEFAULTS.seed, key="seed", bind="query-params")
+    input_rate = row2[2].number_input(
+        "Input rate (records/s)",
+        min_value=0.0,
+        value=DEFAULTS.input_rate,
+        step=10_000.0,
+        key="input_rate",
+        help="Offered load for the backlog model; 0 = as fast as the workers go.",
+    )
+    processes = row2[3].number_input(
+        "Processes",
+        min_value=0,
+        max_value=16,
+        value=DEFAULTS.processes,
+        key="processes",
+        help="Worker processes for the replay; 0 runs the same worker code in this process "
+        "(identical results, no process start-up).",
+    )
+    return {
+        "records": int(records),
+        "workers": int(workers),
+        "keys": int(keys),
+        "distribution": distribution.strip(),
+        "producer": producer,
+        "seed": int(seed),
+        "input_rate": float(input_rate),
+        "processes": int(processes),
+    }

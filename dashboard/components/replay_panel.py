@@ -1,0 +1,123 @@
+"""Run the replay of every strategy (budget, cap, progress, errors) and summarise it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboard import charts, runner
+from dashboard.charts.data import result_dict
+from dashboard.colors import STREAMLIT_NAMED
+from dashboard.components.errors import call_safely
+from dashboard.navigation import page
+from dashboard.scenario import AUTO_REPLAY_BUDGET, RECORD_CAP, Scenario
+from dashboard.text import md_escape
+
+__all__ = ["run_replay", "render_summary", "verdict_badges", "render_replay"]
+
+_APPROVED = "approved_replays"
+
+
+def _approved(scenario: Scenario) -> bool:
+    return scenario.auto_replay or scenario in st.session_state.get(_APPROVED, set())
+
+
+def run_replay(scenario: Scenario, *, key: str = "run_replay") -> Any | None:
+    """The cached replay, run now if within the budget (or approved by the button); else None."""
+    if scenario.records > RECORD_CAP:
+        st.error(
+            f"{scenario.records:,} records is above the dashboard's cap of {RECORD_CAP:,}. Lower the record "
+            "count, or run `partition-lab simulate --records N` from the command line for larger replays.",
+            icon=":material/error:",
+        )
+        return None
+    if not _approved(scenario):
+        st.info(
+            f"Replays of up to {AUTO_REPLAY_BUDGET:,} records start by themselves; this one has "
+            f"{scenario.records:,}. It takes a while on this machine, so it waits for you."
+        )
+        if not st.button(f"Run replay of {scenario.records:,} records", key=key, type="primary"):
+            return None
+        st.session_state.setdefault(_APPROVED, set()).add(scenario)
+    with st.status(f"Replaying {scenario.records:,} records through every strategy…") as status:
+        bar = st.progress(0.0, text="starting")
+
+        def progress(fraction: float) -> None:
+            done = min(max(float(fraction), 0.0), 1.0)
+            bar.progress(done, text=f"{done * scenario.records:,.0f} of {scenario.records:,} records")
+
+        result = call_safely(lambda: runner.replay(scenario, progress), scenario.sql)
+        if result is None:
+            status.update(label="The replay failed", state="error", expanded=True)
+            return None
+        bar.progress(1.0, text=f"{scenario.records:,} records")
+        status.update(
+            label=f"Replayed {scenario.records:,} records · {len(result.strategies)} strategies · "
+            f"{result.wall_s:.1f} s",
+            state="complete",
+            expanded=False,
+        )
+    return result
+
+
+def verdict_badges(result: Any) -> None:
+    """Green/red correctness badges, one per strategy, each with its one-sentence verdict."""
+    data = result_dict(result)
+    columns = st.columns(len(data["strategies"]))
+    for column, (name, metrics) in zip(columns, data["strategies"].items(), strict=True):
+        with column:
+            ok = bool(metrics["correct"])
+            # The name on its own line: "name: verdict" badges get truncated in narrow columns.
+            st.markdown(f"**:{STREAMLIT_NAMED.get(name, 'gray')}[{name}]**")
+            st.badge(
+                "correct" if ok else "wrong results",
+                icon=":material/check_circle:" if ok else ":material/cancel:",
+                color="green" if ok else "red",
+            )
+            st.caption(md_escape(str(metrics["verdict"])))
+
+
+def render_summary(result: Any) -> None:
+    """Recommendation vs best measured, simulation caveats, badges, loads and throughput."""
+    data = result_dict(result)
+    recommended, best = data.get("recommended"), data.get("best_measured")
+    cols = st.columns(3)
+    cols[0].metric("Recommended by the tree", recommended or "—")
+    cols[1].metric("Best correct, by throughput", best or "none is correct")
+    cols[2].metric(
+        "Records · workers · partitions", f"{data['records']:,} · {data['workers']} · {data['partitions']}"
+    )
+    if data.get("recommendation_note"):
+        st.info(md_escape(str(data["recommendation_note"])))
+    for warning in data.get("warnings") or ():
+        st.warning(md_escape(str(warning)), icon=":material/warning:")
+    verdict_badges(result)
+    left, right = st.columns(2, gap="large")
+    left.plotly_chart(charts.load_bars(result), key="summary_loads")
+    right.plotly_chart(charts.throughput_figure(result), key="summary_throughput")
+    st.page_link(
+        page("charts"),
+        label="Every chart: skew table, backlog over time, hot keys…",
+        icon=":material/bar_chart:",
+    )
+
+
+def result_producer(scenario: Scenario) -> str:
+    if scenario.producer_override:
+        return scenario.producer_override
+    return "murmur2" if scenario.source_keys else "sticky (null keys)"
+
+
+def render_replay(scenario: Scenario) -> Any | None:
+    st.subheader("Replay: every strategy on the same records")
+    st.caption(
+        f"Synthetic topic: {scenario.records:,} records over {scenario.partitions} partitions "
+        f"({result_producer(scenario)} producer), {scenario.keys:,} keys drawn "
+        f"{md_escape(scenario.distribution)}, "
+        f"seed {scenario.seed} → {scenario.workers} workers. Change it under Replay settings."
+    )
+    result = run_replay(scenario)
+    if result is not None:
+        render_summary(result)
+    return result

@@ -1,0 +1,73 @@
+"""Trace replay: a recorded CSV/Parquet trace instead of a synthetic topic."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import charts, runner
+from dashboard.components.errors import call_safely
+from dashboard.components.exports import export_buttons
+from dashboard.components.replay_panel import verdict_badges
+from dashboard.components.scenario_inputs import current_scenario
+from dashboard.components.trace_upload import map_columns, preview, upload_trace
+
+__all__ = ["render"]
+
+
+def render() -> None:
+    st.title("Trace replay")
+    st.markdown(
+        "Replay recorded Kafka traffic (one row per record: the partition it was read from, and "
+        "optionally key, timestamp, a JSON value or plain data columns) through every strategy, with the "
+        "query from Analyze & replay."
+    )
+    scenario = current_scenario()
+    with st.expander("Query", expanded=False):
+        st.code(scenario.sql, language="sql")
+    path = upload_trace()
+    if path is None:
+        st.info(
+            "Upload a trace to start, e.g. the output of `kcat -C -t trades -f '%p,%o,%k,%T,%s\\n'` "
+            "with a header line."
+        )
+        return
+    head = preview(path)
+    if head is None:
+        return
+    st.caption("The first rows of the file (shown as text):")
+    st.dataframe(head, hide_index=True, width="stretch", height=220)
+    mapping = map_columns([str(c) for c in head.columns])
+    size, go = st.columns([1, 3], vertical_alignment="bottom")
+    workers = size.number_input(
+        "Workers", min_value=1, max_value=256, value=scenario.workers, key="trace_workers"
+    )
+    # The click is remembered, so later reruns (e.g. a chart interaction) keep showing the replay.
+    run = (str(path), tuple(sorted(mapping.items())), int(workers))
+    clicked = go.button("Replay this trace", key="trace_run", type="primary")
+    if not clicked and st.session_state.get("trace_ran") != run:
+        return
+    st.session_state["trace_ran"] = run
+    with st.spinner("Replaying the trace through every strategy…"):
+        result = call_safely(
+            lambda: runner.replay_trace(replace(scenario, workers=int(workers)), str(path), mapping),
+            scenario.sql,
+        )
+    if result is None:
+        return
+    data = result.to_dict()
+    st.success(
+        f"Replayed {data['records']:,} records from {data['partitions']} source partitions on "
+        f"{data['workers']} workers.",
+        icon=":material/check_circle:",
+    )
+    verdict_badges(result)
+    left, right = st.columns(2, gap="large")
+    left.plotly_chart(charts.load_bars(result), key="trace_loads")
+    right.plotly_chart(charts.shuffle_figure(result), key="trace_shuffle")
+    st.dataframe(charts.metrics_frame(result, verdict=False), hide_index=True, width="stretch")
+    left, right = st.columns(2, gap="large")
+    left.plotly_chart(charts.throughput_figure(result), key="trace_throughput")
+    right.plotly_chart(charts.measured_figure(result), key="trace_measured")
+    export_buttons(replace(scenario, workers=int(workers)), None, result, key="trace_export")

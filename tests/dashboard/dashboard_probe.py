@@ -1,0 +1,41 @@
+"""Read Streamlit's opaque elements (graphviz, plotly) out of an AppTest run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+
+def _walk(at: AppTest) -> list[Any]:
+    found: list[Any] = []
+    stack: list[Any] = [at._tree]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            stack.extend(children.values())
+    return found
+
+
+def dot_sources(at: AppTest) -> list[str]:
+    return [e.proto.spec for e in _walk(at) if getattr(e, "type", None) == "graphviz_chart"]
+
+
+def plotly_figures(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(e.proto.spec) for e in _walk(at) if getattr(e, "type", None) == "plotly_chart"]
+
+
+def texts(at: AppTest) -> str:
+    """Every markdown, code, caption, error and warning text of the page, joined."""
+    parts: list[str] = []
+    for element in _walk(at):
+        value = getattr(element, "value", None)
+        if isinstance(value, str):
+            parts.append(value)
+        body = getattr(getattr(element, "proto", None), "body", None)
+        if isinstance(body, str):
+            parts.append(body)
+    return "\n".join(parts)

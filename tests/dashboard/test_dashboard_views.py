@@ -1,0 +1,154 @@
+"""AppTest of the Learn, Charts and Trace pages, each rendered on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dashboard_probe import plotly_figures, texts
+from streamlit.testing.v1 import AppTest
+
+from core.strategies.names import STRATEGY_NAMES
+from dashboard.scenario import Scenario
+from dashboard.tour import TOUR
+
+
+def _learn() -> None:
+    from dashboard.views import learn
+
+    learn.render()
+
+
+def _charts() -> None:
+    from dashboard.views import charts
+
+    charts.render()
+
+
+def _trace() -> None:
+    from dashboard.views import trace
+
+    trace.render()
+
+
+def test_learn_page_routes_a_live_example_with_every_strategy() -> None:
+    at = AppTest.from_function(_learn, default_timeout=60).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 12
+    assert set(STRATEGY_NAMES) <= set(table.columns)
+    assert set(table["fan_in"]) == {0}
+    (figure,) = plotly_figures(at)
+    assert [t["name"] for t in figure["data"]] == list(STRATEGY_NAMES)
+
+
+def test_learn_tour_moves_forward_and_back() -> None:
+    at = AppTest.from_function(_learn, default_timeout=60).run()
+    assert TOUR[0].title in texts(at)
+    at.button(key="tour_next").click().run()
+    assert TOUR[1].title in texts(at)
+    at.button(key="tour_prev").click().run()
+    assert TOUR[0].title in texts(at)
+    assert at.button(key="tour_prev").disabled
+
+
+SMALL = Scenario(
+    sql="SELECT symbol, COUNT(*) FROM trades GROUP BY symbol",
+    source_key="symbol",
+    records=20_000,
+    keys=100,
+    statement=0,
+)
+
+
+@pytest.mark.usefixtures("needs_simulation")
+def test_charts_page_draws_every_chart_with_one_trace_per_strategy() -> None:
+    at = AppTest.from_function(_charts, default_timeout=120)
+    at.session_state["scenario"] = SMALL
+    at.run()
+    assert not at.exception, at.exception
+    figures = plotly_figures(at)
+    assert len(figures) >= 6
+    for fig in figures:
+        names = [t.get("name") for t in fig["data"]]
+        if set(names) >= set(STRATEGY_NAMES):
+            assert names == list(STRATEGY_NAMES)
+    assert "correct" in texts(at)
+
+
+@pytest.mark.usefixtures("needs_simulation")
+def test_charts_page_waits_for_a_click_above_the_budget() -> None:
+    at = AppTest.from_function(_charts, default_timeout=60)
+    at.session_state["scenario"] = Scenario(records=2_000_000)
+    at.run()
+    assert not at.exception
+    assert at.button(key="charts_run_replay").label == "Run replay of 2,000,000 records"
+    assert not plotly_figures(at)
+
+
+def test_charts_page_refuses_more_than_the_cap() -> None:
+    at = AppTest.from_function(_charts, default_timeout=60)
+    at.session_state["scenario"] = Scenario(records=9_000_000)
+    at.run()
+    assert not at.exception
+    assert "cap" in at.error[0].value
+
+
+def test_trace_page_asks_for_a_file() -> None:
+    at = AppTest.from_function(_trace, default_timeout=60).run()
+    assert not at.exception
+    assert at.info
+
+
+def _trace_csv(rows: int = 400) -> bytes:
+    lines = ["p,symbol,ts"] + [f"{i % 4},s{i % 7},{1_700_000_000_000 + i}" for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.usefixtures("needs_simulation")
+def test_trace_page_replays_an_uploaded_trace() -> None:
+    at = AppTest.from_function(_trace, default_timeout=120)
+    at.session_state["scenario"] = SMALL
+    at.run()
+    at.file_uploader(key="trace_file").upload("trace.csv", _trace_csv(), "text/csv").run()
+    assert not at.exception
+    # Usual spellings are guessed; the others are picked by hand.
+    assert at.selectbox(key="map_partition").value == "p"
+    assert at.selectbox(key="map_timestamp").value == "ts"
+    at.selectbox(key="map_key").select("symbol").run()
+    at.button(key="trace_run").click().run()
+    assert not at.exception, at.exception
+    figures = plotly_figures(at)
+    assert figures and [t["name"] for t in figures[0]["data"]] == list(STRATEGY_NAMES)
+
+
+def test_trace_page_refuses_files_over_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.components import trace_upload
+
+    monkeypatch.setattr(trace_upload, "TRACE_LIMIT_MB", 0)
+    at = AppTest.from_function(_trace, default_timeout=60).run()
+    at.file_uploader(key="trace_file").upload("trace.csv", _trace_csv(10), "text/csv").run()
+    assert not at.exception
+    assert "MB" in at.error[0].value
+
+
+def test_trace_without_partition_column_is_a_message_not_a_traceback() -> None:
+    at = AppTest.from_function(_trace, default_timeout=60)
+    at.session_state["scenario"] = SMALL
+    at.run()
+    at.file_uploader(key="trace_file").upload("trace.csv", b"a,b\n1,2\n", "text/csv").run()
+    at.button(key="trace_run").click().run()
+    assert not at.exception
+    assert at.error and "partition" in at.error[0].value
+
+
+@pytest.mark.usefixtures("needs_simulation")
+def test_replay_trace_runs_every_strategy(tmp_path: Path) -> None:
+    from dashboard import runner
+
+    csv = tmp_path / "trace.csv"
+    csv.write_bytes(_trace_csv())
+    result = runner.replay_trace(SMALL, str(csv), {"p": "partition", "ts": "timestamp"})
+    data = result.to_dict()
+    assert data["records"] == 400
+    assert list(data["strategies"]) == list(STRATEGY_NAMES)

@@ -201,4 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Under `python -m core.cli` this file runs as __main__, a second copy of the module: use the
+    # importable one so the error classes other modules raise are the ones main() catches.
+    from core.cli import main as _main
+
+    sys.exit(_main())

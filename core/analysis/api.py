@@ -13,6 +13,7 @@ from core.analysis.report import format_report
 from core.analysis.selection import decide
 from core.analysis.trees import PRESETS, Tree, evaluate, load_tree, preset
 from core.errors import InvalidConfigError, SqlSyntaxError
+from core.limits import MAX_PARTITIONS
 from core.strategies.names import canonical_name
 
 __all__ = ["AnalysisResult", "analyze", "analyze_profiles", "compare_presets", "format_report"]
@@ -54,9 +55,13 @@ def _check_options(
         source_keys = (source_keys,)  # one key spec passed bare: never iterate its characters
     caller = [parse_source_key(text) for text in source_keys]
     if source_partitions is not None and (
-        isinstance(source_partitions, bool) or not isinstance(source_partitions, int) or source_partitions < 1
+        isinstance(source_partitions, bool)
+        or not isinstance(source_partitions, int)
+        or not 1 <= source_partitions <= MAX_PARTITIONS
     ):
-        raise InvalidConfigError(f"source partitions must be a positive integer, got {source_partitions!r}")
+        raise InvalidConfigError(
+            f"source partitions must be an integer in 1..{MAX_PARTITIONS:,}, got {source_partitions!r}"
+        )
     if strategy is not None:
         canonical_name(strategy)  # fail before parsing: the message lists the valid names
     return caller

@@ -62,7 +62,7 @@ def describe_profile(p: QueryProfile) -> list[str]:
         scope = f"partitioned by {', '.join(a.partition_by)}" if a.partition_by else "over the whole stream"
         lines.append(f"OVER window {a.function} {scope}")
     if p.aggregates:
-        lines.append(("global aggregate: " if not p.group_by else "aggregates: ")
+        lines.append(("global aggregate: " if p.global_aggregate else "aggregates: ")
                      + ", ".join(a.sql for a in p.aggregates))
     if p.distinct:
         over = f" over {', '.join(p.distinct_columns)}" if p.distinct_columns else ""

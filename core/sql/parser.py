@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -101,11 +102,17 @@ def _parse_one(
     _check_dangling_commas(kept, source)
     _check_parens(kept, source)
     _check_empty_clauses(kept, source)
+    _check_depth(kept, source)
     try:
-        with _quiet_command_fallback():
+        with _quiet_command_fallback(), _recursion_room():
             trees = [t for t in base.parser().parse(kept, source.sql) if t is not None]
     except ParseError as error:
         raise from_parse_error(error, kept, source) from None
+    except RecursionError:
+        # Long chains of unary operators (NOT NOT NOT ...) nest without parentheses.
+        raise source.error(
+            "this statement nests too deeply to analyze; simplify the expression", kept[0].start
+        ) from None
     if len(trees) != 1:
         raise source.error(f"expected one statement here; Partition Lab reads {_SUPPORTED}", kept[0].start)
     tree = trees[0]
@@ -139,6 +146,36 @@ def _check_dangling_commas(kept: list[Token], source: SourceText) -> None:
     for tok, nxt in zip(kept, kept[1:], strict=False):
         if tok.token_type == TokenType.COMMA and nxt.token_type in {TokenType.FROM, TokenType.R_PAREN}:
             raise source.error(f"a ',' here expects another item before '{nxt.text}'", tok.start)
+
+
+# sqlglot's recursive-descent parser spends ~20 Python frames per nesting level; real queries stay
+# far below this depth, and a clear error beats a RecursionError deep inside the parser.
+MAX_NESTING = 64
+
+
+def _check_depth(kept: list[Token], source: SourceText) -> None:
+    depth = 0
+    for tok in kept:
+        if tok.token_type == TokenType.L_PAREN:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise source.error(
+                    f"parentheses nest more than {MAX_NESTING} levels deep here; simplify the expression",
+                    tok.start,
+                )
+        elif tok.token_type == TokenType.R_PAREN:
+            depth -= 1
+
+
+@contextmanager
+def _recursion_room(limit: int = 20_000) -> Iterator[None]:
+    """Give sqlglot's parser room for MAX_NESTING levels; the old limit comes back afterwards."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 def _check_parens(kept: list[Token], source: SourceText) -> None:

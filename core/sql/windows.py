@@ -140,9 +140,10 @@ def decode_tvf(func_tok: Token, args: list[list[Token]], source: SourceText) -> 
     durations = [_tvf_duration(source, a) for a in args[2:]]
     if any(d is None for d in durations):
         bad = next(a for a, d in zip(args[2:], durations, strict=True) if d is None)
+        if not bad:  # TUMBLE(t, ts, ): the argument is missing altogether
+            raise source.error(f"a duration is missing here; {usage}", func_tok.start, len(func_tok.text))
         raise source.error(
-            f"cannot read {_arg_text(source, bad)!r} as a duration, {DURATION_EXAMPLE}",
-            bad[0].start if bad else func_tok.start,
+            f"cannot read {_arg_text(source, bad)!r} as a duration, {DURATION_EXAMPLE}", bad[0].start
         )
     values = [d for d in durations if d is not None]
     table = ".".join(t.text for t in table_tokens(args[0]) if t.token_type != TokenType.DOT)

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 
 from core.errors import InvalidConfigError, UnknownStrategyError
 from core.hashing import HASH_FUNCTIONS
+from core.limits import MAX_WORKERS
 from core.strategies.base import RoutingContext
 from core.strategies.names import canonical_name
 
 __all__ = ["PartitionedJobConfig", "MAX_PARTITIONS"]
 
-MAX_PARTITIONS = 1024
+# num_partitions is Velostream's name for the worker count W.
+MAX_PARTITIONS = MAX_WORKERS
 
 
 def _cpu_count() -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.errors import InvalidConfigError
+from core.limits import MAX_PARTITIONS
 from core.workload.batch import Batch
 from core.workload.columns import columns_for
 from core.workload.distributions import KeyDistribution, ValueDistribution, parse_distribution
@@ -41,7 +42,6 @@ __all__ = [
 ]
 
 PRODUCERS = ("murmur2", "crc32", "sticky", "round_robin")
-MAX_PARTITIONS = 100_000
 # Client spellings: librdkafka's partitioner names and the Java class's name.
 _PRODUCER_ALIASES = {
     "roundrobin": "round_robin",

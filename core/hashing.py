@@ -11,22 +11,33 @@ millions of records cheap. Key byte encodings (see :func:`key_bytes`):
   length, so ``("ab", "c")`` and ``("a", "bc")`` never collide by construction;
 * ``fnv1a64``: Velostream's rule, the UTF-8 display strings fed back to back without separator
   (the declared serialization does not apply; the engine hashes display strings).
+
+Helpers live next door and are re-exported here: :mod:`core.hashing_keys` (display strings,
+serializations), :mod:`core.hashing_kernels` (numpy kernels), :mod:`core.hashing_cache` (the cache).
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-import weakref
 import zlib
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import mmh3
 import numpy as np
 
 from core.errors import InvalidConfigError
+from core.hashing_cache import DEFAULT_CACHE, VocabHashCache
+from core.hashing_kernels import (
+    FNV_OFFSET,
+    FNV_PRIME,
+    M2_M,
+    M2_SEED,
+    fnv1a64_kernel,
+    hash_by_length,
+    murmur2_kernel,
+)
+from core.hashing_keys import KEY_SERIALIZATIONS, display_string, serialize_key
 
 __all__ = [
     "HASH_FUNCTIONS",
@@ -49,11 +60,8 @@ __all__ = [
 ]
 
 HASH_FUNCTIONS: tuple[str, ...] = ("murmur2", "crc32", "fnv1a64", "mmh3")
-KEY_SERIALIZATIONS: tuple[str, ...] = ("string", "int32", "int64")
 
 _U32 = 0xFFFFFFFF
-_M2_SEED, _M2_M = 0x9747B28C, 0x5BD1E995
-_FNV_OFFSET, _FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3
 _U64 = 0xFFFFFFFFFFFFFFFF
 # Below this many keys the per-key Python loop beats building byte matrices.
 _VECTOR_MIN_KEYS = 64
@@ -69,13 +77,13 @@ def murmur2(data: bytes) -> int:
     -973932308
     """
     length = len(data)
-    h = (_M2_SEED ^ length) & _U32
+    h = (M2_SEED ^ length) & _U32
     body = length - (length & 3)
     for i in range(0, body, 4):
-        k = (int.from_bytes(data[i : i + 4], "little") * _M2_M) & _U32
+        k = (int.from_bytes(data[i : i + 4], "little") * M2_M) & _U32
         k ^= k >> 24
-        k = (k * _M2_M) & _U32
-        h = ((h * _M2_M) & _U32) ^ k
+        k = (k * M2_M) & _U32
+        h = ((h * M2_M) & _U32) ^ k
     tail = length & 3
     # Kafka's switch falls through: 3 bytes also mix in bytes 2 and 1, then multiply once.
     if tail == 3:
@@ -83,9 +91,9 @@ def murmur2(data: bytes) -> int:
     if tail >= 2:
         h ^= data[body + 1] << 8
     if tail >= 1:
-        h = ((h ^ data[body]) * _M2_M) & _U32
+        h = ((h ^ data[body]) * M2_M) & _U32
     h ^= h >> 13
-    h = (h * _M2_M) & _U32
+    h = (h * M2_M) & _U32
     h ^= h >> 15
     return h - (1 << 32) if h & 0x80000000 else h
 
@@ -97,9 +105,9 @@ def kafka_partition(key: bytes, partitions: int) -> int:
 
 def fnv1a64(data: bytes) -> int:
     """Unsigned 64-bit FNV-1a (Velostream's engine hash)."""
-    h = _FNV_OFFSET
+    h = FNV_OFFSET
     for byte in data:
-        h = ((h ^ byte) * _FNV_PRIME) & _U64
+        h = ((h ^ byte) * FNV_PRIME) & _U64
     return h
 
 
@@ -139,42 +147,6 @@ def bucket_hash(hash_name: str, data: bytes) -> int:
 
 
 # --------------------------------------------------------------------------- key encoding
-def display_string(value: Any) -> str:
-    """A value's display string: ints plainly, integral floats without ``.0``, nulls as ``null``."""
-    if isinstance(value, str):
-        return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "null"
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        # Approximates Rust's f64 Display, which prints 3.0 as "3".
-        return str(int(f)) if f.is_integer() and abs(f) < 2**53 else repr(f)
-    return str(value)
-
-
-def serialize_key(value: Any, kind: str = "string") -> bytes:
-    """Bytes a Kafka serializer would produce: UTF-8 string, or big-endian int32/int64."""
-    if kind == "string":
-        return value if isinstance(value, bytes) else display_string(value).encode("utf-8")
-    if kind in ("int32", "int64"):
-        size = 4 if kind == "int32" else 8
-        try:
-            number = int(value)
-            return number.to_bytes(size, "big", signed=True)
-        except (ValueError, TypeError, OverflowError) as exc:
-            raise InvalidConfigError(
-                f"key value {value!r} does not fit serialization {kind}; declare the key as "
-                "'string' or fix the column"
-            ) from exc
-    raise InvalidConfigError(
-        f"unknown key serialization {kind!r}; valid: {', '.join(KEY_SERIALIZATIONS)}"
-    )
-
-
 def _join_parts(hash_name: str, parts: Sequence[bytes]) -> bytes:
     if len(parts) == 1:
         return parts[0]
@@ -197,165 +169,15 @@ def worker_of(values: Sequence[Any], workers: int, hash_name: str = "mmh3", kind
 
 
 # --------------------------------------------------------------------------- many keys at once
-def _length_groups(keys: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All keys in one byte buffer, with start offsets and lengths (for per-length matrices)."""
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    starts = np.zeros(len(keys), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    buffer = np.frombuffer(b"".join(keys), dtype=np.uint8)
-    return buffer, starts, lengths
-
-
-def _hash_by_length(keys: Sequence[bytes], kernel: Callable[[np.ndarray, int], np.ndarray],
-                    dtype: type[np.unsignedinteger[Any]]) -> np.ndarray:
-    """Apply a column-at-a-time kernel to each group of equal-length keys (exact, bounded memory)."""
-    out = np.empty(len(keys), dtype=dtype)
-    buffer, starts, lengths = _length_groups(keys)
-    for length in np.unique(lengths).tolist():
-        idx = np.flatnonzero(lengths == length)
-        matrix = buffer[starts[idx, None] + np.arange(length)]
-        out[idx] = kernel(matrix, length)
-    return out
-
-
-def _murmur2_kernel(matrix: np.ndarray, length: int) -> np.ndarray:
-    m = np.uint32(_M2_M)
-    h = np.full(matrix.shape[0], (_M2_SEED ^ length) & _U32, dtype=np.uint32)
-    body = length - (length & 3)
-    if body:
-        blocks = np.ascontiguousarray(matrix[:, :body]).view("<u4").astype(np.uint32)
-        for j in range(blocks.shape[1]):
-            k = blocks[:, j] * m
-            k ^= k >> np.uint32(24)
-            k *= m
-            h *= m
-            h ^= k
-    tail = length & 3
-    if tail == 3:
-        h ^= matrix[:, body + 2].astype(np.uint32) << np.uint32(16)
-    if tail >= 2:
-        h ^= matrix[:, body + 1].astype(np.uint32) << np.uint32(8)
-    if tail >= 1:
-        h ^= matrix[:, body].astype(np.uint32)
-        h *= m
-    h ^= h >> np.uint32(13)
-    h *= m
-    h ^= h >> np.uint32(15)
-    return h & np.uint32(0x7FFFFFFF)
-
-
-def _fnv1a64_kernel(matrix: np.ndarray, length: int) -> np.ndarray:
-    h = np.full(matrix.shape[0], _FNV_OFFSET, dtype=np.uint64)
-    prime = np.uint64(_FNV_PRIME)
-    for j in range(length):
-        h ^= matrix[:, j].astype(np.uint64)
-        h *= prime  # wraps modulo 2**64, exactly FNV's arithmetic
-    return h
-
-
 def _hash_many(hash_name: str, keys: Sequence[bytes]) -> np.ndarray:
     """Bucket hashes of many keys: uint64 for fnv1a64, uint32 otherwise."""
     dtype = np.uint64 if hash_name == "fnv1a64" else np.uint32
     if hash_name in ("murmur2", "fnv1a64") and len(keys) >= _VECTOR_MIN_KEYS:
-        kernel = _murmur2_kernel if hash_name == "murmur2" else _fnv1a64_kernel
-        return _hash_by_length(keys, kernel, dtype)
+        kernel = murmur2_kernel if hash_name == "murmur2" else fnv1a64_kernel
+        return hash_by_length(keys, kernel, dtype)
     fn = _BUCKET[hash_name]
     return np.fromiter((fn(k) for k in keys), dtype=dtype, count=len(keys))
 
-
-class VocabHashCache:
-    """Hashes of vocabularies and key combinations, reused across batches.
-
-    Keyed by *contents* (a digest of the display strings), so a source that rebuilds an equal
-    vocabulary per batch still hits; each vocab object is digested once (identity fast path,
-    dropped when the array is freed). Vocabularies are treated as immutable once routed.
-    """
-
-    def __init__(self, max_entries: int = 256, max_bytes: int = 256 << 20) -> None:
-        # Both bounds matter: many small vocabularies (per-batch traces) or a few huge ones.
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._bytes = 0
-        self._digests: dict[int, tuple[weakref.ref[np.ndarray], int, str]] = {}
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
-
-    def fingerprint(self, vocab: np.ndarray) -> str:
-        """Content digest of a vocabulary (display strings, unambiguous via their lengths)."""
-        known = self._digests.get(id(vocab))
-        if known is not None and known[0]() is vocab and known[1] == len(vocab):
-            return known[2]
-        texts = [v if type(v) is str else display_string(v) for v in vocab.tolist()]
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        digest = hashlib.blake2b(lengths.tobytes(), digest_size=16)
-        digest.update("".join(texts).encode("utf-8", "surrogatepass"))
-        result = digest.hexdigest()
-        try:
-            ref = weakref.ref(vocab, self._forget(id(vocab)))
-        except TypeError:  # not weak-referenceable: digest again next time
-            return result
-        self._digests[id(vocab)] = (ref, len(vocab), result)
-        return result
-
-    def _forget(self, ident: int) -> Callable[[weakref.ref[np.ndarray]], None]:
-        def forget(ref: weakref.ref[np.ndarray]) -> None:
-            known = self._digests.get(ident)
-            if known is not None and known[0] is ref:
-                del self._digests[ident]
-
-        return forget
-
-    def get(self, key: Hashable) -> Any:
-        value = self._entries.get(key)
-        if value is not None:
-            self._entries.move_to_end(key)
-        return value
-
-    def put(self, key: Hashable, value: Any) -> None:
-        if key in self._entries:
-            self._bytes -= _nbytes(self._entries.pop(key))
-        self._entries[key] = value
-        self._bytes += _nbytes(value)
-        # Evict oldest first. Over the byte budget the entry just stored stays (the caller is
-        # using it); max_entries=0 means keep nothing at all.
-        while len(self._entries) > self.max_entries or (
-            len(self._entries) > 1 and self._bytes > self.max_bytes
-        ):
-            self._bytes -= _nbytes(self._entries.popitem(last=False)[1])
-
-    def clear(self) -> None:
-        self._digests.clear()
-        self._entries.clear()
-        self._bytes = 0
-
-    @property
-    def nbytes(self) -> int:
-        return self._bytes
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Sent to a worker process (inside a RoutingContext) a cache travels empty: weak
-        # references cannot be pickled and the hashes are cheap to rebuild there. The shared
-        # default cache stays the receiving process's own default cache.
-        if self is DEFAULT_CACHE:
-            return (_default_cache, ())
-        return (VocabHashCache, (self.max_entries, self.max_bytes))
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-def _nbytes(value: Any) -> int:
-    if isinstance(value, np.ndarray):
-        return int(value.nbytes)
-    if isinstance(value, list | tuple):
-        return sum(_nbytes(v) for v in value)
-    return 0
-
-
-DEFAULT_CACHE = VocabHashCache()
-
-
-def _default_cache() -> VocabHashCache:
-    return DEFAULT_CACHE
 
 
 def _encoded_vocab(vocab: np.ndarray, hash_name: str, kind: str) -> list[bytes]:

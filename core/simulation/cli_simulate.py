@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from core.errors import InvalidConfigError
+from core.progress import TerminalProgress
 from core.simulation.config import PRODUCERS, SimulationConfig
 from core.simulation.result import SimulationResult
 
@@ -46,6 +47,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=10_000, metavar="N", help="records per batch (10000)")
     p.add_argument("--worker-deadline", type=float, default=60.0, metavar="S",
                    help="seconds a worker may take to answer before the run fails (60)")
+    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="progress bar on stderr: auto = when stderr is a terminal (auto)")
     p.set_defaults(run=run)
     return p
 
@@ -73,12 +76,19 @@ def run(args: argparse.Namespace) -> int:
         read_sql(args.file), dialect=args.dialect, tree=args.tree, source_keys=tuple(args.source_key),
         source_partitions=args.partitions or args.source_partitions, strategies=args.strategies,
         config=config, trace=args.trace, statement=args.statement, strategy=args.strategy,
-        auto_select=getattr(args, "auto_select", True))
+        auto_select=getattr(args, "auto_select", True), progress=_progress(args, config.records))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
         sys.stdout.write(format_table(result))
     return 0
+
+
+def _progress(args: argparse.Namespace, records: int) -> TerminalProgress | None:
+    mode = getattr(args, "progress", "auto")
+    if mode == "never" or (mode == "auto" and not sys.stderr.isatty()):
+        return None
+    return TerminalProgress(sys.stderr, records)
 
 
 def _num(value: float | None, digits: int = 3) -> str:

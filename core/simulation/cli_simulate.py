@@ -91,6 +91,12 @@ def _progress(args: argparse.Namespace, records: int) -> TerminalProgress | None
     return TerminalProgress(sys.stderr, records)
 
 
+def _hosted(processes: int) -> str:
+    if not processes:
+        return "inline (one process)"
+    return f"on {processes} worker process{'es' if processes > 1 else ''}"
+
+
 def _num(value: float | None, digits: int = 3) -> str:
     return "-" if value is None or value == float("inf") else f"{value:.{digits}f}"
 
@@ -104,8 +110,7 @@ def format_table(result: SimulationResult) -> str:
         f"producer {r.producer}")
     lines = [
         f"statement {r.statement}: {r.operator} operator keyed by {keys}",
-        f"{r.records:,} records from a {src}; {r.workers} workers on "
-        f"{r.processes or 'no'} worker process(es){' (inline)' if not r.processes else ''}; {r.wall_s:.2f} s",
+        f"{r.records:,} records from a {src}; {r.workers} workers {_hosted(r.processes)}; {r.wall_s:.2f} s",
         f"recommended: {r.recommended}    best measured: {r.best_measured or '(none correct)'}",
     ]
     if r.recommendation_note:

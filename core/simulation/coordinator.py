@@ -1,9 +1,12 @@
 """The partitioned-job coordinator: read source batches, route each with every strategy, feed workers.
 
 Modelled on the engine's partitioned job coordinator: every batch is routed once per strategy and
-each worker receives its share as a whole columnar slice. The *reference* (what one worker seeing
-every record emits) runs as one extra logical worker. The coordinator keeps the per-strategy
-counters the metrics need (loads, shuffled records, loads per time bucket).
+each worker receives its share as a whole columnar slice. The coordinator encodes a chunk once and
+hands it to the engine with every strategy's route (one worker id per record); whoever hosts a
+logical worker cuts its share out (see :meth:`Host.process`), so a process only splits for the
+workers it runs. The *reference* (what one worker seeing every record emits) runs as one extra
+logical worker. The coordinator keeps the per-strategy counters the metrics need (loads, shuffled
+records, loads per time bucket).
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from core.simulation.encoding import KeyEncoder
 from core.simulation.engine import Engine, InlineEngine
 from core.simulation.plan import Plan
 from core.simulation.pool import ProcessEngine
-from core.simulation.worker import Chunk, WorkerOutput
+from core.simulation.worker import Chunk, WorkerOutput, needed_fields
 from core.strategies.base import RoutingContext, Strategy
 from core.workload.batch import Batch
 
 __all__ = ["StrategyRun", "RunOutput", "run"]
+
+_EMPTY = np.empty(0, np.int64)
 
 
 @dataclass
@@ -64,40 +69,60 @@ def _slices(batch: Batch, size: int) -> Iterator[Batch]:
 
 
 class _Encoder:
-    """Batch -> :class:`Chunk` for the plan's state, order and value columns."""
+    """Batch -> :class:`Chunk` with the columns the plan's operator reads (others stay empty)."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
+        self.fields = needed_fields(plan.spec)
         self.state = KeyEncoder(plan.state_columns)
         same = plan.order_columns == plan.state_columns
         self.order = self.state if same else KeyEncoder(plan.order_columns)
 
     def chunk(self, batch: Batch, first_seq: int) -> Chunk:
+        fields, n = self.fields, len(batch)
         key = self.state.encode(batch)
-        order_key = key if self.order is self.state else self.order.encode(batch)
-        n = len(batch)
-        values = tuple(np.asarray(batch.values[c], dtype=np.float64) for c in self.plan.value_columns)
-        return Chunk(key=key, stream=self.order.stream(order_key, batch.partition),
-                     time=np.asarray(batch.event_time, dtype=np.int64),
-                     offset=np.asarray(batch.offset, dtype=np.int64),
+        stream = _EMPTY
+        if "stream" in fields:
+            order_key = key if self.order is self.state else self.order.encode(batch)
+            stream = self.order.stream(order_key, batch.partition)
+        values = (tuple(np.asarray(batch.values[c], dtype=np.float64) for c in self.plan.value_columns)
+                  if "values" in fields else ())
+        return Chunk(key=key, stream=stream,
+                     time=np.asarray(batch.event_time, dtype=np.int64) if "time" in fields else _EMPTY,
+                     offset=np.asarray(batch.offset, dtype=np.int64) if "offset" in fields else _EMPTY,
                      seq=np.arange(first_seq, first_seq + n, dtype=np.int64), values=values)
 
 
-def _route(r: StrategyRun, batch: Batch, buckets: np.ndarray,
-           n_buckets: int) -> tuple[np.ndarray, np.ndarray]:
-    """Route one batch; returns record indices grouped by worker and the per-worker counts."""
+def _route(r: StrategyRun, batch: Batch, natural: np.ndarray, bucket_cuts: list[tuple[int, int, int]],
+           out: np.ndarray) -> np.ndarray:
+    """Route one batch into ``out`` (worker per record) and count; returns the per-worker counts."""
     workers = r.ctx.workers
     started = time.perf_counter()
-    route = r.strategy.route(batch, r.ctx)
-    # Stable sort keeps each worker's share in arrival order; int16 keys get numpy's radix sort.
-    order = np.argsort(route.astype(np.int16) if workers <= 32767 else route, kind="stable")
+    out[:] = r.strategy.route(batch, r.ctx)
     r.routing_s += time.perf_counter() - started
-    counts = np.bincount(route, minlength=workers)
+    counts = np.bincount(out, minlength=workers)
     r.loads += counts
-    r.shuffled += int(np.count_nonzero(route != np.remainder(batch.partition, workers)))
-    r.bucket_loads += np.bincount(buckets * workers + route, minlength=n_buckets * workers).reshape(
-        n_buckets, workers)
-    return order.astype(np.int32, copy=False), counts
+    r.shuffled += int(np.count_nonzero(out != natural))
+    # A batch spans one or two time buckets (a bucket is records/buckets long): count per segment.
+    for bucket, lo, hi in bucket_cuts:
+        whole = hi - lo == len(out)
+        r.bucket_loads[bucket] += counts if whole else np.bincount(out[lo:hi], minlength=workers)
+    return counts
+
+
+def _bucket_cuts(first: int, n: int, records: int, n_buckets: int) -> list[tuple[int, int, int]]:
+    """(bucket, lo, hi) segments of records ``first..first+n`` where bucket = seq·buckets // records
+    (capped at the last bucket), found from the bucket edges rather than per record."""
+    records = max(records, 1)
+    cuts, lo = [], 0
+    while lo < n:
+        bucket = min((first + lo) * n_buckets // records, n_buckets - 1)
+        # First seq of the next bucket: the smallest s with s·buckets >= (bucket + 1)·records.
+        edge = -(-(bucket + 1) * records // n_buckets) if bucket < n_buckets - 1 else first + n
+        hi = min(n, max(edge - first, lo + 1))
+        cuts.append((bucket, lo, hi))
+        lo = hi
+    return cuts
 
 
 def _engine(plan: Plan, runs: int, config: SimulationConfig) -> Engine:
@@ -126,15 +151,15 @@ def run(source: Iterable[Batch], records: int, plan: Plan, runs: list[StrategyRu
             for piece in _slices(batch, config.batch_size):
                 n = len(piece)
                 chunk = encoder.chunk(piece, seq)
-                buckets = np.minimum(chunk.seq * n_buckets // max(records, 1), n_buckets - 1)
-                orders, bounds = [], np.zeros((len(runs) + 1, w + 1), np.int64)
+                cuts = _bucket_cuts(seq, n, records, n_buckets)
+                natural = np.remainder(piece.partition, w)
+                # The reference ("strategy" len(runs)) sends every record to its worker 0.
+                routes = np.zeros((len(runs) + 1, n), np.int32)
+                counts = np.zeros((len(runs) + 1, w), np.int64)
+                counts[len(runs), 0] = n
                 for s, r in enumerate(runs):
-                    order, counts = _route(r, piece, buckets, n_buckets)
-                    orders.append(order)
-                    np.cumsum(counts, out=bounds[s, 1:])
-                orders.append(np.arange(n, dtype=np.int32))
-                bounds[len(runs), 1:] = n
-                engine.submit(chunk, orders, bounds)
+                    counts[s] = _route(r, piece, natural, cuts, routes[s])
+                engine.submit(chunk, routes, counts)
                 seq += n
                 if progress is not None:
                     progress(min(seq / max(records, 1), 1.0) * 0.99)

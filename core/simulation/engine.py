@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.simulation.worker import Chunk, Operator, OperatorSpec, WorkerOutput
+from core.simulation.worker import Chunk, Operator, OperatorSpec, WorkerOutput, needed_fields
 
 __all__ = ["Host", "Engine", "InlineEngine"]
 
@@ -17,6 +17,9 @@ __all__ = ["Host", "Engine", "InlineEngine"]
 # arrival numbers, never to a process's load, so inline and process runs reduce at the same points
 # (same float summation order, same results to the last bit).
 _FLUSH_EVERY = 1 << 18
+# Up to this many split shares of one strategy are found by scanning the route once per worker;
+# beyond, one stable sort of the route is cheaper.
+_SCANS = 6
 
 
 class Host:
@@ -25,15 +28,32 @@ class Host:
     def __init__(self, spec: OperatorSpec, hosted: list[tuple[int, int]]) -> None:
         self.hosted = hosted
         self.operators = {sw: Operator(spec) for sw in hosted}
-
-    def process(self, chunk: Chunk, orders: list[np.ndarray], bounds: np.ndarray) -> None:
-        """``orders[s]`` lists record indices grouped by worker; worker w's share is
-        ``orders[s][bounds[s, w]:bounds[s, w + 1]]`` (ascending, so arrival order is kept)."""
+        self.fields = needed_fields(spec)
+        self.by_strategy: dict[int, list[tuple[int, Operator]]] = {}
         for (s, w), op in self.operators.items():
-            lo, hi = int(bounds[s, w]), int(bounds[s, w + 1])
-            if hi > lo:
-                op.process(chunk.take(orders[s][lo:hi]))
-        if len(chunk) and (int(chunk.seq[-1]) + 1) // _FLUSH_EVERY > int(chunk.seq[0]) // _FLUSH_EVERY:
+            self.by_strategy.setdefault(s, []).append((w, op))
+
+    def process(self, chunk: Chunk, routes: np.ndarray, counts: np.ndarray) -> None:
+        """``routes[s]`` holds strategy ``s``'s worker for every record of ``chunk``; ``counts[s, w]``
+        how many records it sends to worker ``w``. Each hosted worker gets exactly its records, in
+        arrival order; this process splits the chunk itself, only for the workers it hosts."""
+        n = len(chunk)
+        for s, ops in self.by_strategy.items():
+            parts = [(w, op, int(counts[s, w])) for w, op in ops]
+            split = sum(1 for _, _, c in parts if 0 < c < n)
+            # A few hosted workers: one comparison each. Many: one stable sort of the whole route.
+            order = _grouped(routes[s]) if split > _SCANS else None
+            bounds = np.concatenate(([0], np.cumsum(counts[s]))) if order is not None else None
+            for w, op, c in parts:
+                if not c:
+                    continue
+                if c == n:
+                    op.process(chunk)  # the whole chunk (fan-in, the reference): nothing to gather
+                    continue
+                index = (order[bounds[w]:bounds[w + 1]] if order is not None and bounds is not None
+                         else np.flatnonzero(routes[s] == w))
+                op.process(chunk.take(index, self.fields))
+        if n and (int(chunk.seq[-1]) + 1) // _FLUSH_EVERY > int(chunk.seq[0]) // _FLUSH_EVERY:
             for op in self.operators.values():
                 op.compact()
 
@@ -41,10 +61,17 @@ class Host:
         return {sw: op.finish() for sw, op in self.operators.items()}
 
 
+def _grouped(route: np.ndarray) -> np.ndarray:
+    """Record indices grouped by worker, each group ascending (stable; int16 gets a radix sort)."""
+    keys = route.astype(np.int16) if len(route) and int(route.max()) <= 32767 else route
+    return np.argsort(keys, kind="stable")
+
+
 class Engine:
     """Runs ``strategies × workers`` logical workers; ``submit`` chunks, then ``finish``."""
 
-    def submit(self, chunk: Chunk, orders: list[np.ndarray], bounds: np.ndarray) -> None:
+    def submit(self, chunk: Chunk, routes: np.ndarray, counts: np.ndarray) -> None:
+        """Hand one chunk and every strategy's routing of it (see :meth:`Host.process`) to the workers."""
         raise NotImplementedError
 
     def finish(self) -> list[list[WorkerOutput]]:
@@ -59,8 +86,8 @@ class InlineEngine(Engine):
         self.shape = (strategies, workers)
         self.host = Host(spec, [(s, w) for s in range(strategies) for w in range(workers)])
 
-    def submit(self, chunk: Chunk, orders: list[np.ndarray], bounds: np.ndarray) -> None:
-        self.host.process(chunk, orders, bounds)
+    def submit(self, chunk: Chunk, routes: np.ndarray, counts: np.ndarray) -> None:
+        self.host.process(chunk, routes, counts)
 
     def finish(self) -> list[list[WorkerOutput]]:
         done = self.host.finish()

@@ -1,10 +1,14 @@
 """The process engine: logical workers hosted by OS processes, fed through shared memory.
 
-The coordinator writes each chunk once into a ring of shared slots; every process reads the shares
-of the workers it hosts straight from the slot (no per-record messages, no per-process copy of the
-batch) and acknowledges the slot. Processes start with ``forkserver`` (``spawn`` where unavailable):
-``fork`` from a threaded server such as Streamlit's can deadlock. This module never imports
-streamlit: worker processes import it.
+The coordinator writes each chunk once into a ring of shared slots — the columns the operator
+reads plus every strategy's route — and sends each process one small message per chunk. A process
+copies the chunk out, acknowledges the slot at once (so the coordinator never waits for the work
+itself, only for a free slot) and splits the chunk for the workers it hosts. Processes start from
+a fork server (``spawn`` where there is none), never with plain ``fork``: forking a threaded server
+such as Streamlit's can deadlock. Children never re-run the caller's ``__main__`` (a Streamlit page,
+a test runner's script, an unguarded user script): everything they run lives in this package. This
+module never imports streamlit: worker processes import it. ``PARTITION_LAB_PROFILE_DIR=folder``
+makes every worker process write a cProfile of its run there.
 """
 
 from __future__ import annotations
@@ -12,9 +16,13 @@ from __future__ import annotations
 import atexit
 import contextlib
 import multiprocessing as mp
+import os
 import signal
+import sys
 import time
 import traceback
+import types
+from collections.abc import Iterator
 from multiprocessing import connection
 from typing import Any
 
@@ -22,12 +30,18 @@ import numpy as np
 
 from core.errors import WorkerFailedError
 from core.simulation.engine import Engine, Host
-from core.simulation.slots import INT_COLUMNS, Layout, SharedBlock
-from core.simulation.worker import Chunk, OperatorSpec, WorkerOutput
+from core.simulation.slots import INT_COLUMNS, Layout, SharedBlock, read_chunks, write_chunk
+from core.simulation.worker import Chunk, OperatorSpec, WorkerOutput, needed_fields
 
 __all__ = ["ProcessEngine"]
 
-_SLOTS = 3  # enough to overlap routing of the next chunk with processing of the previous ones
+# Children copy a slot's chunks out and acknowledge before working on them, so a slot is busy only
+# for that copy: three let the coordinator fill one while children copy another.
+_SLOTS = 3
+# A slot carries up to this many records (and chunks): one message, one copy, one acknowledgement.
+_GROUP_RECORDS = 1 << 16
+_GROUP_CHUNKS = 64
+_PROFILE_ENV = "PARTITION_LAB_PROFILE_DIR"
 
 
 def _child(index: int, conn: Any, paths: list[str], layout: Layout, spec: OperatorSpec,
@@ -38,6 +52,7 @@ def _child(index: int, conn: Any, paths: list[str], layout: Layout, spec: Operat
     slots = [SharedBlock(layout.nbytes, p) for p in paths]
     views = [layout.arrays(s.map) for s in slots]
     host = Host(spec, hosted)
+    profile = _profiler()
     conn.send(("ready",))
     try:
         while True:
@@ -46,23 +61,40 @@ def _child(index: int, conn: Any, paths: list[str], layout: Layout, spec: Operat
             except EOFError:
                 return  # the coordinator is gone: never linger as an orphan
             if msg[0] == "batch":
-                _, slot, n = msg
-                ints, vals, orders, bounds = views[slot]
-                chunk = Chunk(key=ints["key"][:n], stream=ints["stream"][:n], time=ints["time"][:n],
-                              offset=ints["offset"][:n], seq=ints["seq"][:n],
-                              values=tuple(v[:n] for v in vals))
-                host.process(chunk, [o[:n] for o in orders], bounds)
+                _, slot, sizes, first = msg
+                chunks = read_chunks(views[slot], sizes, first)
+                # Copied out: the slot goes back to the coordinator before the work starts, so it
+                # can fill it with later chunks meanwhile (and operators may keep these arrays).
                 conn.send(("ack", slot))
+                for chunk, routes, counts in chunks:  # the coordinator's chunks, exactly as inline
+                    host.process(chunk, routes, counts)
             elif msg[0] == "finish":
-                conn.send(("done", host.finish()))
+                done = host.finish()
+                if profile is not None:  # before answering: the coordinator may stop us right after
+                    profile.disable()
+                    profile.dump_stats(f"{os.environ[_PROFILE_ENV]}/worker-{index}-{os.getpid()}.prof")
+                conn.send(("done", done))
                 return
-    except Exception:
+    except Exception as exc:
+        # The user gets one line; the traceback goes to this process's stderr for whoever debugs it.
+        traceback.print_exc()
         with contextlib.suppress(Exception):
-            conn.send(("error", traceback.format_exc()))
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         del views
         for s in slots:
             s.close()
+
+
+def _profiler() -> Any:
+    """A running cProfile when ``PARTITION_LAB_PROFILE_DIR`` names a folder (dumped at the end)."""
+    if not os.environ.get(_PROFILE_ENV):
+        return None
+    import cProfile
+
+    profile = cProfile.Profile()
+    profile.enable()
+    return profile
 
 
 def _stop_forkserver() -> None:
@@ -81,15 +113,36 @@ def _stop_forkserver() -> None:
 
 
 def _context() -> Any:
-    """The start method's context (typed Any: typeshed's BaseContext lacks ``Process``)."""
+    """The start method's context (typed Any: typeshed's BaseContext lacks ``Process``).
+
+    The fork server boots once per program (most of a second: it imports the library) and then
+    forks each worker process in milliseconds, with numpy and this module already imported.
+    """
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        # Children fork from a server that already imported numpy and this module: fast starts.
         ctx.set_forkserver_preload(["core.simulation.pool"])
         atexit.unregister(_stop_forkserver)  # once, however many runs
         atexit.register(_stop_forkserver)
         return ctx
     return mp.get_context("spawn")
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start children without telling them the caller's ``__main__``.
+
+    multiprocessing re-runs the parent's main script in every spawned or fork-server child so that
+    functions defined there can be unpickled. Ours live in this package, so re-running the caller's
+    script is pure harm: Streamlit's app.py would draw a page, an AppTest's temporary script fails,
+    and an unguarded user script would start a simulation in each child.
+    """
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 class ProcessEngine(Engine):
@@ -99,7 +152,16 @@ class ProcessEngine(Engine):
                  capacity: int, values: int, deadline_s: float) -> None:
         self.shape = (strategies, workers)
         self.deadline_s = deadline_s
-        self.layout = Layout(capacity, values, strategies, workers)
+        fields = needed_fields(spec)
+        columns = tuple(c for c in INT_COLUMNS if c in fields)
+        # Several chunks per slot and message: far fewer messages, acknowledgements and wake-ups,
+        # while each process still runs every chunk on its own, exactly as the inline engine does.
+        chunks = max(1, min(_GROUP_CHUNKS, _GROUP_RECORDS // capacity))
+        self.chunk_capacity = capacity
+        self.layout = Layout(capacity * chunks, columns, values if "values" in fields else 0, strategies,
+                             workers, chunks)
+        self.sizes: list[int] = []  # chunks gathered in the slot being filled
+        self.first_seq = 0
         self.slots: list[SharedBlock] = []
         self.procs: list[Any] = []
         self.conns: list[Any] = []
@@ -122,38 +184,42 @@ class ProcessEngine(Engine):
                 parent, child = ctx.Pipe()
                 proc = ctx.Process(target=_child, name=f"partition-lab-worker-{p}", daemon=True,
                                    args=(p, child, [s.path for s in self.slots], self.layout, spec, hosted))
-                proc.start()
+                with _main_module_hidden():
+                    proc.start()
                 child.close()
                 self.procs.append(proc)
                 self.conns.append(parent)
-            # Once every child has mapped the slots their names are no longer needed: removing them
-            # now means nothing is left in /dev/shm even if this process is killed outright.
             self.starting = set(range(processes))
-            self._wait(lambda: not self.starting, "starting")
-            for block in self.slots:
-                block.unlink()
         except BaseException:
             self.close()
             raise
 
-    def submit(self, chunk: Chunk, orders: list[np.ndarray], bounds: np.ndarray) -> None:
+    def submit(self, chunk: Chunk, routes: np.ndarray, counts: np.ndarray) -> None:
+        slot = self.next_slot
+        if not self.sizes:
+            # Children may still be starting: their messages wait in the pipe meanwhile.
+            if self.busy[slot]:
+                self._wait(lambda: not self.busy[slot], f"releasing shared slot {slot}")
+            self.first_seq = int(chunk.seq[0]) if len(chunk) else 0
+        hi = write_chunk(self.views[slot], self.sizes, chunk, routes, counts)
+        self.sizes.append(len(chunk))
+        if len(self.sizes) == self.layout.chunks or hi + self.chunk_capacity > self.layout.capacity:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Hand the chunks gathered in the current slot to every process: one message for all."""
+        if not self.sizes:
+            return
         slot = self.next_slot
         self.next_slot = (slot + 1) % _SLOTS
-        self._wait(lambda: not self.busy[slot], f"releasing shared slot {slot}")
-        ints, vals, slot_orders, slot_bounds = self.views[slot]
-        slot_bounds[:] = bounds
-        n = len(chunk)
-        for name in INT_COLUMNS:
-            ints[name][:n] = getattr(chunk, name)
-        for dst, src in zip(vals, chunk.values, strict=True):
-            dst[:n] = src
-        for dst, src in zip(slot_orders, orders, strict=True):
-            dst[:n] = src
         for p, conn in enumerate(self.conns):
-            self._send(p, conn, ("batch", slot, n))
+            self._send(p, conn, ("batch", slot, self.sizes, self.first_seq))
             self.busy[slot].add(p)
+        self.sizes = []
 
     def finish(self) -> list[list[WorkerOutput]]:
+        self._flush()
+        self._wait(lambda: not self.starting, "starting")
         self.finishing = True
         self.pending_done = set(range(len(self.procs)))
         for p, conn in enumerate(self.conns):
@@ -172,9 +238,7 @@ class ProcessEngine(Engine):
         proc.join(timeout=1.0)
         return WorkerFailedError(
             f"worker process {p} (pid {proc.pid}) died with exit code {proc.exitcode}; the simulation "
-            "stopped. If it was killed for memory, lower --records/--keys or run with --processes 0; "
-            "a script that simulates with processes must guard its top level with "
-            "if __name__ == '__main__'"
+            "stopped. If it was killed for memory, lower --records/--keys or run with --processes 0"
         )
 
     def _wait(self, done: Any, what: str) -> None:
@@ -208,11 +272,16 @@ class ProcessEngine(Engine):
             self.busy[msg[1]].discard(p)
         elif msg[0] == "ready":
             self.starting.discard(p)
+            if not self.starting:
+                # Every child has mapped the slots: their names are no longer needed, and without
+                # them nothing is left in /dev/shm even if this process is killed outright.
+                for block in self.slots:
+                    block.unlink()
         elif msg[0] == "done":
             self.results.update(msg[1])
             self.pending_done.discard(p)
         elif msg[0] == "error":
-            raise WorkerFailedError(f"worker process {p} failed:\n{msg[1]}")
+            raise WorkerFailedError(f"worker process {p} failed: {msg[1]}; the simulation stopped")
 
     def close(self) -> None:
         if self.closed:

@@ -3,7 +3,8 @@
 A worker never updates state record by record. It appends the rows of each share and, once enough
 are pending, reduces everything by key in one sort (``lexsort`` + ``reduceat``). Every reducer is
 associative, so the result does not depend on how records were cut into batches: a worker that
-receives all records of a key computes exactly what the reference computes for it.
+receives all records of a key computes exactly what the reference computes for it. GROUP BY and
+DISTINCT state over small key ids skips the sort altogether (:mod:`core.simulation.dense`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ Reducer = str  # "sum" | "min" | "max" | "first" | "last" | "descents"
 # Reduce once this many rows are pending (and at least twice the live state): big enough that
 # sorting amortizes, small enough that a share of raw rows never dominates memory.
 _MIN_PENDING = 1 << 15
+_ORDERED = ("first", "last", "descents")  # reducers that need rows in arrival order
 
 
 def _concat(parts: list[Columns], names: tuple[str, ...]) -> Columns:
@@ -41,24 +43,25 @@ class PartialTable:
 
     ``seq`` (the record's global arrival number) orders rows inside a key, which is what ``first``,
     ``last`` and ``descents`` (offsets that went backwards: ``first`` of a row <= ``last`` of the row
-    before) mean. Keys and ``seq`` are int64.
+    before) mean; tables without such reducers neither need nor keep it. Keys and ``seq`` are int64.
     """
 
     def __init__(self, keys: tuple[str, ...], reducers: Mapping[str, Reducer]) -> None:
         self.keys = keys
         self.reducers = dict(reducers)
-        self._names = (*keys, "seq", *self.reducers)
+        ordered = any(how in _ORDERED for how in self.reducers.values())
+        self._names = (*keys, *(("seq",) if ordered else ()), *self.reducers)
         self._pending: list[Columns] = []
         self._pending_rows = 0
         self._state: Columns | None = None
 
     def add(self, rows: Columns) -> None:
-        n = len(rows["seq"])
+        n = len(rows[self.keys[0]])
         if n == 0:
             return
         self._pending.append(rows)
         self._pending_rows += n
-        live = 0 if self._state is None else len(self._state["seq"])
+        live = 0 if self._state is None else len(self._state[self.keys[0]])
         if self._pending_rows >= max(_MIN_PENDING, 2 * live):
             self.compact()
 
@@ -70,7 +73,7 @@ class PartialTable:
         return self._state
 
     def __len__(self) -> int:
-        return len(self.result()["seq"])
+        return len(self.result()[self.keys[0]])
 
     def compact(self) -> None:
         if not self._pending:
@@ -92,7 +95,8 @@ class PartialTable:
         starts = _group_starts([srt[k] for k in self.keys], n)
         ends = np.append(starts[1:], n) - 1
         out: Columns = {k: srt[k][starts] for k in self.keys}
-        out["seq"] = srt["seq"][ends]
+        if "seq" in srt:
+            out["seq"] = srt["seq"][ends]
         for name, how in self.reducers.items():
             out[name] = _reduce_column(srt, name, how, starts, ends)
         return out

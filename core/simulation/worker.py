@@ -1,7 +1,8 @@
 """The stateful operator one worker runs: the query's stateful part over the worker's share.
 
 Like the engine's per-partition engine, each worker owns its state and nothing merges across
-workers. The coordinator ships whole columnar shares (:class:`Chunk`); the operator keeps
+workers. A worker receives whole columnar shares (:class:`Chunk`, cut by its host from the
+coordinator's chunk, with only the columns :func:`needed_fields` lists); the operator keeps
 GROUP BY aggregates (optionally per tumbling/hopping/session window), DISTINCT rows or analytic
 ``PARTITION BY`` state, plus per-(source partition, key) order checks, busy time and state size.
 This module must stay importable without streamlit: worker processes import it.
@@ -15,9 +16,11 @@ from typing import Literal
 
 import numpy as np
 
+from core.simulation.dense import DenseTable, dense_capable
 from core.simulation.state import Columns, PartialTable, Reducer, SessionTable
 
-__all__ = ["OperatorKind", "OperatorSpec", "Chunk", "WorkerOutput", "Operator", "SUPPORTED_AGGREGATES"]
+__all__ = ["OperatorKind", "OperatorSpec", "Chunk", "WorkerOutput", "Operator", "SUPPORTED_AGGREGATES",
+           "CHUNK_FIELDS", "needed_fields"]
 
 OperatorKind = Literal["aggregate", "window", "session", "distinct", "analytic", "stateless"]
 SUPPORTED_AGGREGATES = ("COUNT", "SUM", "AVG", "MIN", "MAX")
@@ -44,6 +47,26 @@ class OperatorSpec:
     track_order: bool = True
 
 
+CHUNK_FIELDS = frozenset(("key", "stream", "time", "offset", "seq", "values"))
+_EMPTY = np.empty(0, dtype=np.int64)
+
+
+def needed_fields(spec: OperatorSpec) -> frozenset[str]:
+    """The chunk columns an operator of ``spec`` reads: the others need not be encoded or shipped."""
+    fields = {"key"}
+    if spec.track_order:
+        fields |= {"stream", "seq", "offset"}
+    if spec.kind in ("window", "session"):
+        fields.add("time")
+    if spec.kind in ("session", "analytic"):
+        fields.add("seq")  # session bounds and the analytic "last" follow arrival order
+    if spec.kind == "analytic":
+        fields.add("offset" if spec.last_value is None else "values")
+    if spec.kind in ("aggregate", "window", "session") and any(c is not None for _, c in spec.aggregates):
+        fields.add("values")
+    return frozenset(fields)
+
+
 @dataclass(frozen=True)
 class Chunk:
     """Columnar records: state key id, order stream id, event time, offset, arrival seq, values."""
@@ -58,9 +81,14 @@ class Chunk:
     def __len__(self) -> int:
         return int(self.key.shape[0])
 
-    def take(self, index: np.ndarray) -> Chunk:
-        return Chunk(self.key[index], self.stream[index], self.time[index], self.offset[index],
-                     self.seq[index], tuple(v[index] for v in self.values))
+    def take(self, index: np.ndarray, fields: frozenset[str] = CHUNK_FIELDS) -> Chunk:
+        """The records at ``index``; columns not in ``fields`` are left out (empty), not gathered."""
+        return Chunk(self.key[index],
+                     self.stream[index] if "stream" in fields else _EMPTY,
+                     self.time[index] if "time" in fields else _EMPTY,
+                     self.offset[index] if "offset" in fields else _EMPTY,
+                     self.seq[index] if "seq" in fields else _EMPTY,
+                     tuple(v[index] for v in self.values) if "values" in fields else ())
 
 
 @dataclass
@@ -90,22 +118,33 @@ def _value_reducers(spec: OperatorSpec) -> dict[str, Reducer]:
     return reducers
 
 
-def _value_rows(spec: OperatorSpec, chunk: Chunk, reducers: dict[str, Reducer]) -> Columns:
-    rows: Columns = {"n": np.ones(len(chunk), dtype=np.int64)}
-    for name in reducers:
-        if name == "n":
-            continue
-        prefix = name.rstrip("0123456789")
-        col = int(name[len(prefix):])
+def _value_rows(chunk: Chunk, parts: tuple[tuple[str, str, int], ...]) -> Columns:
+    """Per-record inputs of the reducers; ``parts`` are (name, kind prefix, value column) triples."""
+    ones = np.ones(len(chunk), dtype=np.int64)
+    rows: Columns = {"n": ones}
+    nulls: dict[int, bool] = {}
+    for name, prefix, col in parts:
         v = chunk.values[col]
-        nan = np.isnan(v)
+        if col not in nulls:
+            nulls[col] = bool(np.isnan(v).any())
         if prefix == "k":
-            rows[name] = (~nan).astype(np.int64)
+            # Without NULLs the non-null count is the row count: share the array, skip the mask.
+            rows[name] = (~np.isnan(v)).astype(np.int64) if nulls[col] else ones
         elif prefix == "s":
-            rows[name] = np.where(nan, 0.0, v)
+            rows[name] = np.where(np.isnan(v), 0.0, v) if nulls[col] else v
         else:
             rows[name] = v.astype(np.float64, copy=False)
     return rows
+
+
+def _value_parts(reducers: dict[str, Reducer]) -> tuple[tuple[str, str, int], ...]:
+    """Reducer names such as ``s0`` split once into (name, ``s``, 0), not for every share."""
+    parts = []
+    for name in reducers:
+        if name != "n":
+            prefix = name.rstrip("0123456789")
+            parts.append((name, prefix, int(name[len(prefix):])))
+    return tuple(parts)
 
 
 class Operator:
@@ -116,17 +155,18 @@ class Operator:
         self.rows = 0
         self.busy_s = 0.0
         self._reducers = _value_reducers(spec)
+        self._parts = _value_parts(self._reducers)
         self._streams = PartialTable(("stream",), {"count": "sum", "off:first": "first",
                                                    "off:last": "last", "off": "descents"}) \
             if spec.track_order else None
-        self._table: PartialTable | SessionTable | None
+        self._table: PartialTable | DenseTable | SessionTable | None
         if spec.kind in ("aggregate", "window"):
             keys = ("key", "window") if spec.kind == "window" else ("key",)
-            self._table = PartialTable(keys, self._reducers)
+            self._table = _keyed(keys, self._reducers)
         elif spec.kind == "session":
             self._table = SessionTable(spec.gap_ms, self._reducers)
         elif spec.kind == "distinct":
-            self._table = PartialTable(("key",), {})
+            self._table = _keyed(("key",), {})
         elif spec.kind == "analytic":
             extra: dict[str, Reducer] = {"n": "sum", "last": "last"}
             self._table = PartialTable(("key",), extra)
@@ -158,13 +198,15 @@ class Operator:
     def _rows(self, chunk: Chunk) -> Columns:
         spec = self.spec
         if spec.kind == "distinct":
-            return {"key": chunk.key, "seq": chunk.seq}
+            return {"key": chunk.key}
         if spec.kind == "analytic":
             last = chunk.offset if spec.last_value is None else chunk.values[spec.last_value]
             return {"key": chunk.key, "seq": chunk.seq, "n": np.ones(len(chunk), np.int64),
                     "last": last}
-        rows = {"key": chunk.key, "seq": chunk.seq, **_value_rows(spec, chunk, self._reducers)}
+        # GROUP BY state is order-free (sums, minima, maxima): only sessions keep the arrival number.
+        rows = {"key": chunk.key, **_value_rows(chunk, self._parts)}
         if spec.kind == "session":
+            rows["seq"] = chunk.seq
             rows["start"] = chunk.time
             rows["end"] = chunk.time
             return rows
@@ -203,6 +245,12 @@ class Operator:
         if not self.spec.aggregates:
             out["count"] = state["n"]
         return out
+
+
+def _keyed(keys: tuple[str, ...], reducers: dict[str, Reducer]) -> PartialTable | DenseTable:
+    if not dense_capable(keys, reducers):
+        return PartialTable(keys, reducers)
+    return DenseTable(reducers, count="n" if "n" in reducers else None)  # "n" adds one per record
 
 
 def _aggregate_value(func: str, col: int | None, state: Columns) -> np.ndarray:

@@ -109,3 +109,34 @@ def test_busy_time_rows_and_state_size(kind: str) -> None:
     out = op.finish()
     assert out.rows == 1000 and out.busy_s > 0
     assert out.state_entries == (0 if kind == "stateless" else 9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 299), max_size=5), st.integers(1, 5000), st.booleans())
+def test_dense_state_equals_the_sorted_table(cuts: list[int], keys: int, wide: bool) -> None:
+    # Small ids stay dense; wide ones (or many keys for few rows) move the state to the sorted table
+    # part-way. Either way the result is the sorted table's, NULL-only keys included.
+    from core.simulation.dense import DenseTable
+    from core.simulation.state import PartialTable
+
+    chunk = _chunk(300, keys=keys, seed=keys)
+    key = chunk.key * (1 << 40) if wide else chunk.key
+    value = chunk.values[0].copy()
+    value[key == key[0]] = np.nan
+    reducers = {"n": "sum", "k": "sum", "s": "sum", "lo": "min", "hi": "max"}
+    dense, table = DenseTable(reducers, count="n"), PartialTable(("key",), reducers)
+    bounds = [0, *sorted(set(cuts)), len(key)]
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        v = value[lo:hi]
+        ones = np.ones(hi - lo, np.int64)
+        # "k" is fed the very array of "n" while a share has no NULL (shared state), else its own.
+        nulls = np.isnan(v)
+        rows = {"key": key[lo:hi], "n": ones, "k": (~nulls).astype(np.int64) if nulls.any() else ones,
+                "s": np.where(nulls, 0.0, v), "lo": v, "hi": v}
+        dense.add(rows)
+        table.add(rows)
+    got, want = dense.result(), table.result()
+    assert got["key"].tolist() == want["key"].tolist()
+    assert got["n"].tolist() == want["n"].tolist() and got["k"].tolist() == want["k"].tolist()
+    for name in ("s", "lo", "hi"):
+        np.testing.assert_allclose(got[name], want[name], rtol=1e-12)

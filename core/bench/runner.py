@@ -9,7 +9,8 @@ the targets and whether each was met. Sections:
 * ``end_to_end``: a full ``simulate`` of the five strategies, inline and with N processes;
 * ``plain``: the plain per-record simulator (:mod:`core.bench.plain_simulator`) on a sample,
   compared per record with the inline ``simulate`` of the same query and topic;
-* ``memory``: peak RSS of a long chunked replay run through the CLI in a child process.
+* ``memory``: peak RSS of a long chunked replay run through the CLI in a child process;
+* ``analysis``: ``analyze`` on a 60-line statement after import (:mod:`core.bench.analysis_time`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from core.bench.analysis_time import analysis_section
 from core.bench.memory import measure_command
 from core.bench.plain_simulator import plain_simulate
 from core.errors import InvalidConfigError
@@ -194,6 +196,9 @@ def run_bench(opts: BenchOptions, log: Log | None = None) -> dict[str, Any]:
         "query": BENCH_SQL, "targets": [],
     }
     started = time.perf_counter()
+    say("bench: analysis of a 60-line statement")
+    report["analysis"], targets = analysis_section()
+    report["targets"] += targets
     say(f"bench: routing {opts.records:,} records per strategy")
     report["routing"], targets = routing_section(opts)
     report["targets"] += targets

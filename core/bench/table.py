@@ -67,6 +67,12 @@ def _memory(report: dict[str, Any]) -> list[str]:
             f"{m['wall_s']:.1f} s, {_rate(m['records_per_s'])} records/s"]
 
 
+def _analysis(report: dict[str, Any]) -> list[str]:
+    a = report["analysis"]
+    return [f"Analysis: {a['lines']}-line statement after import, {a['runs']} runs: "
+            f"median {a['median_ms']:.1f} ms, best {a['best_ms']:.1f} ms"]
+
+
 def format_table(report: dict[str, Any]) -> str:
     """Human-readable report: header, one block per section, then the targets with PASS/FAIL."""
     mach = report["machine"]
@@ -74,7 +80,7 @@ def format_table(report: dict[str, Any]) -> str:
     lines = [f"partition-lab bench: {mach['cpus']} CPUs (load average {load} at start), "
              f"Python {mach['python']}",
              "query: " + " ".join(report["query"].split()), ""]
-    for block in (_routing, _end_to_end, _plain, _memory):
+    for block in (_analysis, _routing, _end_to_end, _plain, _memory):
         lines += [*block(report), ""]
     lines.append("Targets")
     for t in report["targets"]:

@@ -45,6 +45,7 @@ def test_the_table_shows_the_same_figures(tiny_report: tuple[dict[str, object], 
 
 def test_a_failed_target_reads_fail() -> None:
     report = {"machine": {"cpus": 2, "load_average": (0.0, 0.0, 0.0), "python": "3"}, "query": "q",
+              "analysis": {"lines": 60, "runs": 3, "median_ms": 12.0, "best_ms": 10.0},
               "routing": {"records": 1, "workers": 1, "keys": 1, "memory_floor_records_per_s": 1.0,
                           "strategies": {}},
               "end_to_end": {"inline": {"records": 1, "wall_s": 1.0, "records_per_s": 1.0},
@@ -65,6 +66,7 @@ def test_json_flag_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     report = json.loads(out)
     assert "memory" not in report and report["end_to_end"]["parallel"]["processes"] == 2
+    assert report["analysis"]["lines"] == 60 and report["analysis"]["median_ms"] > 0
 
 
 def test_out_into_a_missing_directory_is_a_usage_error(capsys: pytest.CaptureFixture[str],

@@ -163,7 +163,9 @@ def is_plain_select(f: Facts) -> Answer:
     kind = f.profile.kind
     if kind == "select":
         return Answer(True, "a plain SELECT")
-    return Answer(False, f"a {kind.replace('_', ' ')} statement: the engine runs it sticky unless told")
+    words = {"create_stream": "a CREATE STREAM … AS SELECT", "create_table": "a CREATE TABLE … AS SELECT",
+             "insert": "an INSERT INTO … SELECT"}
+    return Answer(False, f"{words.get(kind, kind)} statement: the engine runs it sticky unless told")
 
 
 def has_time_window_or_group_by(f: Facts) -> Answer:

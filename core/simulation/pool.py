@@ -20,7 +20,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 import types
 from collections.abc import Iterator
 from multiprocessing import connection
@@ -58,8 +57,8 @@ def _child(index: int, conn: Any, paths: list[str], layout: Layout, spec: Operat
         while True:
             try:
                 msg = conn.recv()
-            except EOFError:
-                return  # the coordinator is gone: never linger as an orphan
+            except (EOFError, OSError):
+                return  # the coordinator is gone (exited, or failed and closed): never linger as an orphan
             if msg[0] == "batch":
                 _, slot, sizes, first = msg
                 chunks = read_chunks(views[slot], sizes, first)
@@ -76,8 +75,7 @@ def _child(index: int, conn: Any, paths: list[str], layout: Layout, spec: Operat
                 conn.send(("done", done))
                 return
     except Exception as exc:
-        # The user gets one line; the traceback goes to this process's stderr for whoever debugs it.
-        traceback.print_exc()
+        # One line for the user, never a traceback on their terminal (children share its stderr).
         with contextlib.suppress(Exception):
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:

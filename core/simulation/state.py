@@ -38,7 +38,42 @@ def _group_starts(sorted_keys: list[np.ndarray], n: int) -> np.ndarray:
     return np.flatnonzero(change)
 
 
-class PartialTable:
+class _Buffered:
+    """Rows buffered until they outnumber the reduced state twice over, then folded in by ``compact``.
+
+    Folding in bulk keeps the sort-and-reduce cost per row low; subclasses say how to fold.
+    """
+
+    _names: tuple[str, ...]
+    _size_column: str
+
+    def __init__(self) -> None:
+        self._pending: list[Columns] = []
+        self._pending_rows = 0
+        self._state: Columns | None = None
+
+    def add(self, rows: Columns) -> None:
+        n = len(rows[self._size_column])
+        if n == 0:
+            return
+        self._pending.append(rows)
+        self._pending_rows += n
+        live = 0 if self._state is None else len(self._state[self._size_column])
+        if self._pending_rows >= max(_MIN_PENDING, 2 * live):
+            self.compact()
+
+    def result(self) -> Columns:
+        """The reduced state: one row per key (per session), sorted by key."""
+        self.compact()
+        if self._state is None:
+            return {n: np.empty(0, dtype=np.int64) for n in self._names}
+        return self._state
+
+    def compact(self) -> None:
+        raise NotImplementedError
+
+
+class PartialTable(_Buffered):
     """Rows keyed by ``keys`` whose other columns reduce with ``reducers``.
 
     ``seq`` (the record's global arrival number) orders rows inside a key, which is what ``first``,
@@ -47,30 +82,12 @@ class PartialTable:
     """
 
     def __init__(self, keys: tuple[str, ...], reducers: Mapping[str, Reducer]) -> None:
+        super().__init__()
         self.keys = keys
         self.reducers = dict(reducers)
         ordered = any(how in _ORDERED for how in self.reducers.values())
         self._names = (*keys, *(("seq",) if ordered else ()), *self.reducers)
-        self._pending: list[Columns] = []
-        self._pending_rows = 0
-        self._state: Columns | None = None
-
-    def add(self, rows: Columns) -> None:
-        n = len(rows[self.keys[0]])
-        if n == 0:
-            return
-        self._pending.append(rows)
-        self._pending_rows += n
-        live = 0 if self._state is None else len(self._state[self.keys[0]])
-        if self._pending_rows >= max(_MIN_PENDING, 2 * live):
-            self.compact()
-
-    def result(self) -> Columns:
-        """The reduced state: one row per key, sorted by key."""
-        self.compact()
-        if self._state is None:
-            return {n: np.empty(0, dtype=np.int64) for n in self._names}
-        return self._state
+        self._size_column = keys[0]
 
     def __len__(self) -> int:
         return len(self.result()[self.keys[0]])
@@ -138,7 +155,7 @@ def _reduce_column(srt: Columns, name: str, how: Reducer, starts: np.ndarray, en
     raise ValueError(f"unknown reducer {how!r}")
 
 
-class SessionTable:
+class SessionTable(_Buffered):
     """Session windows per key: rows are intervals ``[start, end]`` merged when the gap <= ``gap_ms``.
 
     Merging intervals is associative, so sessions built from any split of a key's records into
@@ -146,28 +163,11 @@ class SessionTable:
     """
 
     def __init__(self, gap_ms: int, reducers: Mapping[str, Reducer]) -> None:
+        super().__init__()
         self.gap_ms = int(gap_ms)
         self.reducers = dict(reducers)
         self._names = ("key", "start", "end", "seq", *self.reducers)
-        self._pending: list[Columns] = []
-        self._pending_rows = 0
-        self._state: Columns | None = None
-
-    def add(self, rows: Columns) -> None:
-        n = len(rows["seq"])
-        if n == 0:
-            return
-        self._pending.append(rows)
-        self._pending_rows += n
-        live = 0 if self._state is None else len(self._state["seq"])
-        if self._pending_rows >= max(_MIN_PENDING, 2 * live):
-            self.compact()
-
-    def result(self) -> Columns:
-        self.compact()
-        if self._state is None:
-            return {n: np.empty(0, dtype=np.int64) for n in self._names}
-        return self._state
+        self._size_column = "seq"
 
     def compact(self) -> None:
         if not self._pending:

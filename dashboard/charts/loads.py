@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -79,6 +80,8 @@ METRIC_COLUMNS: dict[str, str] = {
 
 
 def _rounded(field: str, value: Any) -> Any:
+    if field == "max_median" and value is None:
+        return math.inf  # the median worker got nothing (fan-in): the ratio is unbounded, not missing
     if isinstance(value, bool) or not isinstance(value, float):
         return value
     if field in ("modeled_throughput", "measured_records_per_s", "imbalance"):

@@ -88,3 +88,11 @@ def test_builders_accept_the_result_object_too() -> None:
             return fake_result()
 
     assert len(charts.load_bars(Result()).data) == len(STRATEGY_NAMES)
+
+
+def test_max_median_of_an_idle_median_worker_reads_unbounded() -> None:
+    result = fake_result()
+    result["strategies"]["fan_in"]["max_median"] = None  # median load 0: the JSON says null
+    frame = charts.metrics_frame(result).set_index("strategy")
+    assert frame.loc["fan_in", "max/median"] == float("inf")
+    assert frame.loc["always_hash", "max/median"] == 1.2

@@ -29,10 +29,20 @@ def _start(how: Reducer, dtype: np.dtype) -> float | int:
     if how == "sum":
         return 0
     if dtype.kind == "f":
-        # NaN: fmin/fmax let any value replace it and keep it for an all-NULL key, like reduceat.
-        return np.nan
+        # ±inf, not NaN: the plain minimum/maximum loops (twice as fast as fmin/fmax) then need no
+        # NaN handling for shares without NULLs; ``result`` turns an untouched ±inf back into NaN.
+        return np.inf if how == "min" else -np.inf
     info = np.iinfo(dtype)
     return info.max if how == "min" else info.min
+
+
+def _fold_extreme(target: np.ndarray, key: np.ndarray, column: np.ndarray, how: Reducer) -> None:
+    """``target[key] = min/max(target[key], column)``, NULL (NaN) values ignored."""
+    nulls = column.dtype.kind == "f" and bool(np.isnan(column).any())
+    if how == "min":
+        (np.fmin if nulls else np.minimum).at(target, key, column)
+    else:
+        (np.fmax if nulls else np.maximum).at(target, key, column)
 
 
 def dense_capable(keys: tuple[str, ...], reducers: Mapping[str, Reducer]) -> bool:
@@ -90,10 +100,8 @@ class DenseTable:
             target = self._state[name]
             if how == "sum":
                 np.add.at(target, key, rows[name])
-            elif how == "min":
-                np.fmin.at(target, key, rows[name])
             else:
-                np.fmax.at(target, key, rows[name])
+                _fold_extreme(target, key, rows[name], how)
 
     def _start(self, rows: Columns) -> None:
         """Columns typed like the first share's (sized by ``_grow``), twins found by identity."""
@@ -142,9 +150,13 @@ class DenseTable:
         seen = self._seen if count is None else self._state[count] > 0
         keys = np.flatnonzero(seen).astype(np.int64)
         out: Columns = {"key": keys}
-        for name in self.reducers:
-            column = self._state[self._twins.get(name, name)]
-            out[name] = column[keys]
+        for name, how in self.reducers.items():
+            values = self._state[self._twins.get(name, name)][keys]
+            if how != "sum" and values.dtype.kind == "f":
+                # Still at its start value: the key only ever saw NULLs (±inf never comes from data
+                # here: synthetic values are finite and traces are CSV/JSON/Parquet numbers).
+                values = np.where(np.isinf(values), np.nan, values)
+            out[name] = values
         return out
 
     def __len__(self) -> int:

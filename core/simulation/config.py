@@ -7,14 +7,13 @@ from dataclasses import dataclass
 
 from core.errors import InvalidConfigError
 from core.hashing import HASH_FUNCTIONS
+from core.limits import MAX_PARTITIONS, MAX_WORKERS
 from core.workload.distributions import parse_distribution
 from core.workload.schema import MAX_KEYS
 
 __all__ = ["SimulationConfig", "PRODUCERS", "MAX_WORKERS", "MAX_PARTITIONS"]
 
 PRODUCERS = ("murmur2", "crc32", "sticky", "round_robin")
-MAX_WORKERS = 1024
-MAX_PARTITIONS = 100_000
 
 
 def _is_int(value: object) -> bool:

@@ -85,7 +85,7 @@ def _why(strategy: str, routing_keys: Sequence[str], need: Need) -> str:
     if strategy == "round_robin":
         return "round_robin deals records out in turn"
     if strategy in _HASHING:
-        wanted = ", ".join(need.keys) or "nothing (one place must see every record)"
+        wanted = ", ".join(dict.fromkeys(need.keys)) or "nothing (one place must see every record)"
         return f"{strategy} hashes ({', '.join(routing_keys)}), not a subset of {wanted}"
     if not need.keys:
         return "sticky_partition keeps each source partition on its own worker, but this clause needs " \

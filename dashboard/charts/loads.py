@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.data import result_dict, strategy_items
-from dashboard.charts.style import base_layout, strategy_marker
+from dashboard.charts.style import base_layout, reference_line, strategy_bars, strategy_marker
 
 __all__ = ["load_bars", "shuffle_figure", "metrics_frame", "METRIC_COLUMNS"]
 
@@ -27,35 +27,15 @@ def load_bars(result: Any) -> go.Figure:
             marker=strategy_marker(name),
             hovertemplate=f"{name}<br>%{{x}}: %{{y:,}} records<extra></extra>",
         )
-    fig.add_hline(
-        y=data["records"] / workers,
-        line_dash="dash",
-        line_color="#6B7280",
-        annotation_text="even share",
-        annotation_position="top right",
-        annotation_bgcolor="rgba(255,255,255,0.85)",
-        annotation_font_size=13,
-    )
+    reference_line(fig, data["records"] / workers, "even share")
     return base_layout(fig, "Records per worker", barmode="group", yaxis_title="records")
 
 
 def shuffle_figure(result: Any) -> go.Figure:
     """Share of records that cross workers (worker != source_partition % W), one trace per strategy."""
-    fig = go.Figure()
-    for name, m in strategy_items(result):
-        pct = 100.0 * float(m["shuffle_fraction"])
-        fig.add_bar(
-            name=name,
-            x=[name],
-            y=[pct],
-            marker=strategy_marker(name),
-            text=[f"{pct:.0f} %"],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=f"{name}: %{{y:.1f}} %<extra></extra>",
-        )
+    shares = [(name, 100.0 * float(m["shuffle_fraction"])) for name, m in strategy_items(result)]
+    fig = strategy_bars(shares, "{:.0f} %", "%{y:.1f} %")
     fig.update_yaxes(range=[0, 110], ticksuffix=" %")
-    fig.update_xaxes(showticklabels=False)
     return base_layout(fig, "Shuffle fraction", yaxis_title="records crossing workers")
 
 

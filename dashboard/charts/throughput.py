@@ -7,37 +7,17 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashboard.charts.data import result_dict, strategy_items
-from dashboard.charts.style import base_layout, strategy_marker
+from dashboard.charts.style import base_layout, reference_line, strategy_bars
 
 __all__ = ["throughput_figure", "measured_figure"]
 
 
 def _bars(result: Any, field: str, title: str, rate_line: bool) -> go.Figure:
-    fig = go.Figure()
-    for name, m in strategy_items(result):
-        value = float(m[field])
-        fig.add_bar(
-            name=name,
-            x=[name],
-            y=[value],
-            marker=strategy_marker(name),
-            text=[f"{value:,.0f}"],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=f"{name}: %{{y:,.0f}} records/s<extra></extra>",
-        )
+    values = [(name, float(m[field])) for name, m in strategy_items(result)]
+    fig = strategy_bars(values, "{:,.0f}", "%{y:,.0f} records/s")
     rate = result_dict(result).get("input_rate")
     if rate_line and rate:
-        fig.add_hline(
-            y=float(rate),
-            line_dash="dash",
-            line_color="#6B7280",
-            annotation_text=f"input rate {float(rate):,.0f}/s",
-            annotation_position="top right",
-            annotation_bgcolor="rgba(255,255,255,0.85)",
-            annotation_font_size=13,
-        )
-    fig.update_xaxes(showticklabels=False)
+        reference_line(fig, float(rate), f"input rate {float(rate):,.0f}/s")
     return base_layout(fig, title, yaxis_title="records/s")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -13,36 +14,23 @@ __all__ = ["export_buttons"]
 
 
 def export_buttons(scenario: Scenario, analysis: Any, result: Any | None, *, key: str = "export") -> None:
-    columns = st.columns(3)
-    columns[0].download_button(
-        "HTML report",
-        icon=":material/download:",
-        data=lambda: build_report(scenario, analysis, result),
-        file_name="partition-lab-report.html",
-        mime="text/html",
-        key=f"{key}_html",
-        on_click="ignore",
-        width="stretch",
-    )
-    if result is None:
-        return
-    columns[1].download_button(
-        "Metrics (JSON)",
-        icon=":material/download:",
-        data=lambda: metrics_json(result),
-        file_name="partition-lab-metrics.json",
-        mime="application/json",
-        key=f"{key}_json",
-        on_click="ignore",
-        width="stretch",
-    )
-    columns[2].download_button(
-        "Metrics (CSV)",
-        icon=":material/download:",
-        data=lambda: metrics_csv(result),
-        file_name="partition-lab-metrics.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
-        width="stretch",
-    )
+    # (label, builder, file suffix, mime); the metrics exist only once a replay ran.
+    exports: list[tuple[str, Callable[[], str], str, str]] = [
+        ("HTML report", lambda: build_report(scenario, analysis, result), "report.html", "text/html"),
+    ]
+    if result is not None:
+        exports += [
+            ("Metrics (JSON)", lambda: metrics_json(result), "metrics.json", "application/json"),
+            ("Metrics (CSV)", lambda: metrics_csv(result), "metrics.csv", "text/csv"),
+        ]
+    for column, (label, build, suffix, mime) in zip(st.columns(3), exports, strict=False):
+        column.download_button(
+            label,
+            icon=":material/download:",
+            data=build,
+            file_name=f"partition-lab-{suffix}",
+            mime=mime,
+            key=f"{key}_{suffix.rsplit('.', 1)[1]}",
+            on_click="ignore",
+            width="stretch",
+        )

@@ -29,6 +29,12 @@ def test_json_output(sql_file: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert set(out["strategies"]) == {"always_hash", "round_robin"}
     assert out["strategies"]["round_robin"]["correct"] is False
     assert sum(out["strategies"]["always_hash"]["loads"]) == 3000
+    # DESIGN.md's contract: every documented field is there (extensions may follow).
+    documented = {"loads", "max_mean", "imbalance", "cv", "gini", "jain", "flink_skew_pct",
+                  "shuffle_fraction", "groups", "fragmented_groups", "correct", "verdict",
+                  "modeled_throughput", "measured_records_per_s"}
+    for metrics in out["strategies"].values():
+        assert documented <= set(metrics)
 
 
 def test_source_partitions_and_text_table(sql_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

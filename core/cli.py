@@ -70,8 +70,9 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="SQL file to analyze, or - for stdin")
     parser.add_argument("--dialect", default="velostream",
                         help="velostream (default), ksqldb, flink, spark, risingwave or a sqlglot dialect")
-    parser.add_argument("--tree", default="seed",
-                        help="decision tree: seed (default), extended, velostream, or a .toml/.json file")
+    parser.add_argument("--tree", default="extended",
+                        help="decision tree: extended (default, correctness first), seed (the design's own), "
+                             "velostream, or a .toml/.json file")
     parser.add_argument("--source-key", action="append", default=[], metavar="[SOURCE=]COL[,COL]",
                         help="columns a source topic is keyed by (repeatable)")
     parser.add_argument("--source-partitions", type=int, default=None, metavar="N",

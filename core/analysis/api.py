@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.analysis.alignment import parse_source_key, source_metadata
+from core.analysis.correctness import broken_needs
 from core.analysis.decision import Decision, SourceMeta, StatementAnalysis
 from core.analysis.profile import QueryProfile
 from core.analysis.report import format_report
@@ -24,7 +25,7 @@ class AnalysisResult:
     """Every statement's profile and decision, plus what each preset tree would pick."""
 
     statements: tuple[StatementAnalysis, ...]
-    tree: str = "seed"
+    tree: str = "extended"
     sources: tuple[Mapping[str, SourceMeta], ...] = ()
     presets: tuple[Mapping[str, Decision], ...] = field(default=())
 
@@ -40,12 +41,21 @@ def compare_presets(
     return {name: evaluate(preset(name), profile, sources or {}) for name in PRESETS}
 
 
-def _disagreement(tree: Tree, decision: Decision, seed: Decision) -> str | None:
+def _disagreement(
+    tree: Tree, decision: Decision, seed: Decision, profile: QueryProfile, sources: Mapping[str, SourceMeta]
+) -> str | None:
+    """Where the chosen tree and the seed design's tree differ, say so and why (wrong results first)."""
     if tree.name == "seed" or decision.decided_by != "tree" or decision.strategy == seed.strategy:
         return None
-    last = seed.path[-1]
-    return (f"the {tree.name} tree picks {decision.strategy} where the seed tree picks {seed.strategy} "
-            f"(seed stops at {last.node}: {last.answer}, {last.reason})")
+    broken = broken_needs(profile, seed.strategy, seed.routing_keys, sources)
+    if broken:
+        need, why = broken[0]
+        because = f"wrong here because {why}, so {need.outcome}"
+    else:
+        last = seed.path[-1]
+        because = f"the seed tree stops at {last.node}: {last.answer}, {last.reason}"
+    return (f"the seed design picks {seed.strategy} where the {tree.name} tree picks "
+            f"{decision.strategy}: {because}")
 
 
 def _check_options(
@@ -70,7 +80,7 @@ def _check_options(
 def analyze_profiles(
     profiles: Sequence[QueryProfile],
     *,
-    tree: str | Path | Tree = "seed",
+    tree: str | Path | Tree = "extended",
     source_keys: Sequence[str] = (),
     source_partitions: int | None = None,
     strategy: str | None = None,
@@ -85,7 +95,7 @@ def analyze_profiles(
     for profile, sources in zip(profiles, metas, strict=True):
         decision = decide(profile, chosen, sources, strategy=strategy, auto_select=auto_select)
         others = compare_presets(profile, sources)
-        note = _disagreement(chosen, decision, others["seed"])
+        note = _disagreement(chosen, decision, others["seed"], profile, sources)
         if note:
             decision = replace(decision, warnings=(*decision.warnings, note))
         statements.append(StatementAnalysis(profile, decision))
@@ -97,7 +107,7 @@ def analyze(
     sql: str,
     *,
     dialect: str = "velostream",
-    tree: str | Path | Tree = "seed",
+    tree: str | Path | Tree = "extended",
     source_keys: Sequence[str] = (),
     source_partitions: int | None = None,
     strategy: str | None = None,

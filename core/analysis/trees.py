@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -69,9 +70,19 @@ def load_tree(tree: str | Path | Tree) -> Tree:
     return _read_file(path)
 
 
-def evaluate(tree: Tree, profile: QueryProfile, sources: Mapping[str, SourceMeta] | None = None) -> Decision:
-    """Follow ``tree`` from its root for one statement; the leaf gives strategy and routing keys."""
-    facts = Facts(profile, dict(sources or {}))
+def evaluate(
+    tree: Tree,
+    profile: QueryProfile,
+    sources: Mapping[str, SourceMeta] | None = None,
+    facts: Facts | None = None,
+) -> Decision:
+    """Follow ``tree`` from its root for one statement; the leaf gives strategy and routing keys.
+
+    ``facts`` carries what the plan knows (stateful operators, shared keys); without it the tree
+    sees the profile and the sources only.
+    """
+    facts = replace(facts, profile=profile, sources=dict(sources or {})) if facts is not None \
+        else Facts(profile, dict(sources or {}))
     path: list[PathStep] = []
     aligned: bool | None = None
     asked_alignment = False
@@ -89,7 +100,7 @@ def evaluate(tree: Tree, profile: QueryProfile, sources: Mapping[str, SourceMeta
                              f"the tree {tree.name!r} is a single leaf: {leaf.strategy}"))
     return Decision(
         strategy=leaf.strategy,
-        routing_keys=keys_for(leaf.keys, profile),
+        routing_keys=(facts.shared_keys or ()) if leaf.keys == "shared" else keys_for(leaf.keys, profile),
         decided_by="tree",
         path=tuple(path),
         warnings=(leaf.note,) if leaf.note else (),

@@ -151,8 +151,8 @@ def test_correctness_warnings_follow_co_location() -> None:
     assert any("correct only if" in w for w in unknown.warnings)
     assert not _partial(only(analyze(GROUPED, strategy="fan_in")))
     total = "SELECT COUNT(*) FROM trades;"
-    assert _partial(only(analyze(total)))  # seed: round robin on a global aggregate
-    assert not _partial(only(analyze(total, tree="extended")))
+    assert _partial(only(analyze(total, tree="seed")))  # seed: round robin on a global aggregate
+    assert not _partial(only(analyze(total)))  # the default (extended) tree fans in
 
 
 def test_velostream_csas_with_unaligned_group_by_warns_partial_groups() -> None:
@@ -172,7 +172,8 @@ def test_group_by_an_expression_warns_everything_goes_to_one_worker_under_velost
 def test_extended_says_where_it_disagrees_with_seed() -> None:
     d = only(analyze("SELECT COUNT(*) FROM trades;", tree="extended"))
     assert d.strategy == "fan_in"
-    assert any("seed tree picks round_robin" in w for w in d.warnings)
+    assert any(w.startswith("the seed design picks round_robin where the extended tree picks fan_in: wrong "
+                            "here because round_robin deals records out in turn") for w in d.warnings)
     assert any("two-phase" in w for w in d.warnings)
 
 
@@ -182,7 +183,7 @@ def test_compare_presets_and_the_report() -> None:
     picks = compare_presets(p)
     assert {k: v.strategy for k, v in picks.items()} == {
         "seed": "round_robin", "extended": "fan_in", "velostream": "sticky_partition"}
-    text = format_report(analyze_profiles([p]))
+    text = format_report(analyze_profiles([p], tree="seed"))
     assert "Statement 1" in text and "✘ has_group_by" in text and "Strategy: round_robin" in text
     assert "Other presets: extended → fan_in; velostream → sticky_partition" in text
     assert "Warnings:" in text

@@ -97,4 +97,4 @@ def test_the_multi_statement_pipeline_infers_alignment_from_primary_key() -> Non
     last = result.statements[-1]
     assert last.decision.aligned is True
     assert last.decision.routing_keys == ("symbol",)
-    assert "inferred" in last.decision.path[-1].reason
+    assert "written by an earlier statement" in last.decision.path[-1].reason

@@ -21,7 +21,7 @@ class SourceMeta:
     key_columns: tuple[str, ...] = ()
     partitions: int | None = None
     producer: Producer | None = None  # None: a key-hashing producer is assumed when K is known
-    origin: str = "caller"  # caller | annotation | inferred
+    origin: str = "caller"  # caller | annotation | ddl | lineage
 
 
 @dataclass(frozen=True)

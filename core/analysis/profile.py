@@ -20,7 +20,7 @@ __all__ = [
     "is_plain_column",
 ]
 
-StatementKind = Literal["select", "create_stream", "create_table", "insert"]
+StatementKind = Literal["select", "create_stream", "create_table", "create_view", "insert"]
 WindowKind = Literal["tumbling", "hopping", "session"]
 EmitMode = Literal["changes", "final"]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlglot.tokens import Token, TokenType
 
+from core.model.catalog import TableKind
 from core.sql.clauses import CreateHeader, RowBuffer
+from core.sql.ddl import read_create_clauses
 from core.sql.properties import read_properties
 from core.sql.scanner_base import ScannerBase
 from core.sql.tokens import is_name, matching_paren, read_dotted_name, slice_text, split_args, up
@@ -31,7 +33,16 @@ _BEFORE_WINDOW_AS_NAME = {
     TokenType.NEQ,
     TokenType.DOT,
 }
-_CREATE_KINDS = {"STREAM": "create_stream", "TABLE": "create_table", "VIEW": "create_table"}
+# A materialized view (RisingWave, Databricks) is a view others read: kind create_view. A sink created
+# AS SELECT writes its rows out, like INSERT INTO: kind insert.
+_CREATE_KINDS = {
+    "STREAM": "create_stream",
+    "TABLE": "create_table",
+    "VIEW": "create_view",
+    "SINK": "insert",
+}
+_CREATE_MODIFIERS = {"OR", "REPLACE", "REFRESH", "TEMPORARY", "TEMP", "STREAMING", "LIVE", "SOURCE"}
+_NOT_COLUMNS = {"CONSTRAINT", "PRIMARY", "WATERMARK", "PRIMARY KEY", "FOREIGN", "UNIQUE", "CHECK"}
 
 
 class Lifters(ScannerBase):
@@ -40,9 +51,7 @@ class Lifters(ScannerBase):
     # -- CREATE STREAM|TABLE name [(cols)] [WITH (...)] AS ---------------------------------------
     def lift_create(self, i: int) -> int | None:
         j = i + 1
-        if up(self._peek(j)) == "OR" and up(self._peek(j + 1)) == "REPLACE":
-            j += 2
-        if up(self._peek(j)) in {"TEMPORARY", "TEMP"}:
+        while up(self._peek(j)) in _CREATE_MODIFIERS:
             j += 1
         if up(self._peek(j)) == "MATERIALIZED":
             j += 1
@@ -60,23 +69,33 @@ class Lifters(ScannerBase):
         columns: tuple[str, ...] = ()
         if self._is(self._peek(j), TokenType.L_PAREN):
             close = matching_paren(self.toks, j, self.source)
-            columns = tuple(a[0].text for a in split_args(self.toks, j, close) if a)
+            # Spark pipelines declare expectations and keys beside the columns; only names are columns.
+            columns = tuple(
+                a[0].text
+                for a in split_args(self.toks, j, close)
+                if a and is_name(a[0]) and up(a[0]) not in _NOT_COLUMNS
+                and a[0].token_type != TokenType.PRIMARY_KEY
+            )
             j = close + 1
-        props: dict[str, str] = {}
-        if self._is(self._peek(j), TokenType.WITH) and self._is(self._peek(j + 1), TokenType.L_PAREN):
-            close = matching_paren(self.toks, j + 1, self.source)
-            props = read_properties(self.toks, j + 1, close, self.source)
-            j = close + 1
+        kind: TableKind = "sink" if kind_word == "SINK" else "table"
+        props, j = read_create_clauses(self.toks, j, self.source, self.dialect, name, kind)
         example = f"CREATE {kind_word} {name} AS SELECT * FROM source"
         if up(self._peek(j)) != "AS":
-            # A declaration of an input (columns, WITH) has no query to partition; its key is metadata.
-            tip = " (to describe an input topic, use -- @partitioned_by: col)" if columns or props else ""
-            raise self._error(f"CREATE {kind_word} {name} needs AS SELECT ..., e.g. {example}{tip}", j)
+            raise self._error(f"CREATE {kind_word} {name} needs AS SELECT ..., e.g. {example}", j)
         if self._peek(j + 1) is None:
             raise self._error(f"CREATE {kind_word} {name} needs a query after AS, e.g. {example}", j + 1)
         self.clauses.create = CreateHeader(_CREATE_KINDS[kind_word], name, columns, props)
         self.clauses.properties.update(props)
         return self._lift(i, j + 1)
+
+    # -- Spark pipelines: FROM STREAM(src) | STREAM src | STREAM(read_files(...)) ----------------
+    def lift_stream_source(self, i: int) -> int:
+        """``STREAM(src)`` reads ``src`` as a stream: the source is ``src``, never "STREAM"."""
+        if self._is(self._peek(i + 1), TokenType.L_PAREN):
+            close = matching_paren(self.toks, i + 1, self.source)
+            self.drop_at.add(close)
+            return self._lift(i, i + 2)
+        return self._lift(i, i + 1)
 
     # -- WINDOW TUMBLING|SLIDING|HOPPING|SESSION (...) -------------------------------------------
     def lift_window(self, i: int) -> int | None:
@@ -172,7 +191,7 @@ class Lifters(ScannerBase):
 
     def _last_join_names(self) -> list[str]:
         """Name and alias of the source after the last kept JOIN (lower-case)."""
-        at = max((k for k, t in enumerate(self.kept) if t.token_type == TokenType.JOIN), default=-1)
+        at = self.last_join
         parts, k = read_dotted_name(self.kept, at + 1)
         names = [".".join(t.text for t in parts).lower()] if parts else []
         if k < len(self.kept) and up(self.kept[k]) == "AS":

@@ -27,6 +27,13 @@ class ScannerBase:
         self.depth = 0
         self.joins = -1
         self.over_function = ""
+        self.dialect = dialect.strip().lower()
+        self.drop_at: set[int] = set()  # token indexes to lift when reached (the ')' of STREAM(src))
+        self.last_join = -1  # index in kept of the last JOIN
+        # Per open parenthesis level: SELECT or FROM, whichever was kept last at that level.
+        self._levels: list[TokenType | None] = [None]
+        self._opens: list[int] = []  # kept indexes of the '(' still open
+        self._last_open = -1  # kept index of the '(' matching the last kept ')'
         self.window_words = _WINDOW_WORDS.get(dialect.strip().lower(), "TUMBLING, SLIDING or SESSION")
 
     # -- small helpers ---------------------------------------------------------------------------

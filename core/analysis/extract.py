@@ -19,7 +19,9 @@ from core.analysis.profile import (
     is_window_bound,
 )
 from core.sql import ParsedStatement, WindowSpec, parse_script
+from core.sql.guard import guarded
 from core.sql.joins import read_joins
+from core.sql.text import SourceText
 from core.sql.tree import (
     function_name,
     group_window,
@@ -30,6 +32,7 @@ from core.sql.tree import (
     stateful_select,
     table_name,
 )
+from core.sql.window_limits import check_duration, check_window
 
 __all__ = ["extract_profiles", "profile_statement"]
 
@@ -40,7 +43,25 @@ def extract_profiles(sql: str, dialect: str = "velostream") -> list[QueryProfile
 
 
 def profile_statement(stmt: ParsedStatement) -> QueryProfile:
-    """Everything partitioning cares about in one parsed statement."""
+    """Everything partitioning cares about in one parsed statement; any failure is a SqlSyntaxError
+    positioned at the statement (never a traceback)."""
+    source = stmt.source_text or SourceText(stmt.sql)
+    offset = stmt.start if stmt.source_text is not None else 0
+    with guarded(source, offset):
+        profile = _profile(stmt)
+        # Group-window calls and join bounds come from the tree: bound them like the lifted windows.
+        if profile.window is not None and stmt.clauses.window is None:
+            spec = WindowSpec(profile.window.kind, profile.window.size_ms, profile.window.advance_ms,
+                              profile.window.gap_ms)
+            check_window(spec, source, offset)
+        for join in profile.joins:
+            if join.within_ms is not None:
+                what = f"the time bound of the join with {join.right}"
+                check_duration(join.within_ms, what, source, offset)
+        return profile
+
+
+def _profile(stmt: ParsedStatement) -> QueryProfile:
     tree, clauses, dialect = stmt.expression, stmt.clauses, stmt.dialect
     select = main_select(tree)
     grouping = stateful_select(select)  # a projection over a grouping subquery/CTE reports that grouping

@@ -274,6 +274,12 @@ class Lifters(ScannerBase):
         wrapped = up(self.toks[i]) == "TABLE"
         func_i = i + 2 if wrapped else i
         func_tok = self.toks[func_i]
+        if not self._is(self._peek(func_i + 1), TokenType.L_PAREN):
+            raise self._error(
+                f"{func_tok.text} needs its arguments in parentheses, e.g. TABLE({func_tok.text}(TABLE t, "
+                "DESCRIPTOR(ts), INTERVAL '1' MINUTE))",
+                func_i,
+            )
         close = matching_paren(self.toks, func_i + 1, self.source)
         args = split_args(self.toks, func_i + 1, close)
         spec = decode_tvf(func_tok, args, self.source)

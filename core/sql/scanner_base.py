@@ -9,6 +9,7 @@ from core.sql.clauses import Span, StreamingClauses
 from core.sql.durations import DURATION_EXAMPLE, is_duration_unit, try_parse_duration
 from core.sql.text import SourceText
 from core.sql.tokens import is_name, slice_text, up
+from core.sql.window_limits import check_duration
 
 __all__ = ["ScannerBase"]
 
@@ -73,6 +74,7 @@ class ScannerBase:
         ms = try_parse_duration(slice_text(self.source, tok, last)) if tok and last else None
         if ms is None:
             raise self._error(f"{message}, {DURATION_EXAMPLE}", i)
+        check_duration(ms, "this duration", self.source, tok.start if tok else 0)
         return ms, j
 
     def retype_as_name(self, i: int) -> int | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, TokenType
 
 from core.model.catalog import TableDef
@@ -134,7 +135,7 @@ def _read(sql: str, dialect: str) -> Script:
     skipped: list[Skipped] = []
     previous_end_line = 1
     for toks in parts:
-        toks = _strip_statement_set(toks)
+        toks = _strip_statement_set(_expand_execute(toks, source, base))
         if not toks:
             continue
         place, why = _classify(toks)
@@ -161,11 +162,28 @@ def _read(sql: str, dialect: str) -> Script:
     return Script(tuple(parsed), tuple(tables), settings, tuple(skipped))
 
 
+def _expand_execute(toks: list[Token], source: SourceText, base: Dialect) -> list[Token]:
+    """sqlglot reads ``EXECUTE ...`` as one command whose text is a single token; Flink's ``EXECUTE
+    STATEMENT SET BEGIN INSERT ...`` and ``EXECUTE INSERT ...`` hold a query, so tokenize that text."""
+    if len(toks) != 2 or up(toks[0]) != "EXECUTE" or toks[1].token_type != TokenType.STRING:
+        return toks
+    start = source.sql.find(toks[1].text, toks[0].end + 1)  # the command token's own offsets are not kept
+    if start < 0:
+        return toks
+    inner = tokenize(base, SourceText(source.sql[start : start + len(toks[1].text)]))
+    shifted = [
+        Token(t.token_type, t.text, t.line, t.col, t.start + start, t.end + start, t.comments) for t in inner
+    ]
+    return [toks[0], *shifted]
+
+
 def _strip_statement_set(toks: list[Token]) -> list[Token]:
     """Flink's ``EXECUTE STATEMENT SET BEGIN`` / ``BEGIN STATEMENT SET`` wrap INSERTs: read the INSERT."""
     words = [up(t) for t in toks[:4]]
     if words == ["EXECUTE", "STATEMENT", "SET", "BEGIN"]:
         return toks[4:]
+    if words[:2] == ["EXECUTE", "INSERT"]:
+        return toks[1:]
     if words[:3] == ["BEGIN", "STATEMENT", "SET"]:
         return toks[3:]
     return toks

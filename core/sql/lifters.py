@@ -32,6 +32,7 @@ _BEFORE_WINDOW_AS_NAME = {
     TokenType.EQ,
     TokenType.NEQ,
     TokenType.DOT,
+    TokenType.ALIAS,  # SELECT a AS window
 }
 # A materialized view (RisingWave, Databricks) is a view others read: kind create_view. A sink created
 # AS SELECT writes its rows out, like INSERT INTO: kind insert.
@@ -87,6 +88,55 @@ class Lifters(ScannerBase):
         self.clauses.create = CreateHeader(_CREATE_KINDS[kind_word], name, columns, props)
         self.clauses.properties.update(props)
         return self._lift(i, j + 1)
+
+    # -- MATCH_RECOGNIZE (PARTITION BY k ORDER BY ts ...): keys kept, the pattern lifted ------------
+    def lift_match_recognize(self, i: int) -> int:
+        """sqlglot cannot read MATCH_RECOGNIZE in every dialect; its PARTITION BY / ORDER BY are what
+        partitioning needs (the pattern runs per partition key, in order)."""
+        close = matching_paren(self.toks, i + 1, self.source)
+        body = self.toks[i + 2 : close]
+        partition = self._clause_items(body, "PARTITION")
+        order = [o.split()[0] for o in self._clause_items(body, "ORDER")]
+        self.clauses.match_recognize.append((tuple(partition), tuple(order)))
+        end = close + 1
+        if up(self._peek(end)) == "AS" and is_name(self._peek(end + 1)):
+            end += 2
+        elif is_name(self._peek(end)) and up(self._peek(end)) not in _CLAUSE_WORDS | {"GROUP", "ORDER"}:
+            end += 1
+        return self._lift(i, end)
+
+    def _clause_items(self, body: list[Token], word: str) -> list[str]:
+        """Comma-separated items after ``word BY`` at the top level of ``body``, up to the next clause."""
+        stops = {"ORDER", "MEASURES", "ONE", "ALL", "AFTER", "PATTERN", "DEFINE", "WITHIN", "SUBSET"}
+        start = next((k for k, t in enumerate(body) if up(t) in {word, f"{word} BY"}), -1)
+        if start < 0:
+            return []
+        k = start + (1 if up(body[start]) == f"{word} BY" else 2)
+        items: list[list[Token]] = [[]]
+        depth = 0
+        while k < len(body):
+            tok = body[k]
+            if depth == 0 and (up(tok) in stops or up(tok) == "ORDER BY") and items[-1]:
+                break
+            depth += (tok.token_type == TokenType.L_PAREN) - (tok.token_type == TokenType.R_PAREN)
+            if depth == 0 and tok.token_type == TokenType.COMMA:
+                items.append([])
+            else:
+                items[-1].append(tok)
+            k += 1
+        out = []
+        for item in items:
+            if item:
+                parts, end = read_dotted_name(item, 0)
+                plain = parts and end == len(item)
+                out.append(parts[-1].text if plain else slice_text(self.source, item[0], item[-1]))
+        return out
+
+    # -- RisingWave OVER (PARTITION BY k ORDER BY ts SESSION WITH GAP INTERVAL '5' MINUTE) -----------
+    def lift_session_gap(self, i: int) -> int:
+        ms, j = self._read_duration(i + 3, "SESSION WITH GAP needs a duration")
+        self.clauses.session_gaps.append(ms)
+        return self._lift(i, j)
 
     # -- Spark pipelines: FROM STREAM(src) | STREAM src | STREAM(read_files(...)) ----------------
     def lift_stream_source(self, i: int) -> int:

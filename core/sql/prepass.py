@@ -20,6 +20,10 @@ from core.sql.windows import TVF_KINDS
 
 __all__ = ["PrepassResult", "prepass"]
 
+_LEVEL_WORDS = {
+    TokenType.SELECT, TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.HAVING,
+    TokenType.ORDER_BY, TokenType.LIMIT, TokenType.ON, TokenType.QUALIFY, TokenType.USING,
+}
 _NOT_SOURCES = {"AS", "WHERE", "JOIN", "GROUP", "ON", "LEFT", "RIGHT", "INNER", "FULL", "CROSS", "WINDOW"}
 
 
@@ -60,6 +64,10 @@ class _Scanner(Lifters):
             return self.lift_create
         if word == "WINDOW":
             return self.lift_window
+        if word == "MATCH_RECOGNIZE" and self._is(nxt, TokenType.L_PAREN):
+            return self.lift_match_recognize
+        if word == "SESSION" and self.depth > 0 and up(nxt) == "WITH" and up(self._peek(i + 2)) == "GAP":
+            return self.lift_session_gap
         if word == "EMIT":
             return self.lift_emit
         if word == "ROWS" and up(nxt) == "WINDOW":
@@ -103,7 +111,8 @@ class _Scanner(Lifters):
             self.last_join = len(self.kept)
         elif kind == TokenType.OVER:
             self.over_function = self._function_before_over()
-        elif kind in (TokenType.SELECT, TokenType.FROM):
+        elif kind in _LEVEL_WORDS:
+            # A clause after FROM (WHERE, GROUP BY, ON, ...) ends the FROM list at this level.
             self._levels[-1] = kind
         self.kept.append(tok)
 

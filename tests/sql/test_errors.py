@@ -88,7 +88,7 @@ def test_ksqldb_unknown_window() -> None:
 
 def test_command_fallback_is_an_error_without_log_noise(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        err = error_of("SELECT 1; MERGE TABLES")
+        err = error_of("SELECT 1; FROBNICATE TABLES")
     assert (err.line, err.col) == (1, 11)
     assert not [r for r in caplog.records if "Command" in r.getMessage()]
 

@@ -84,6 +84,9 @@ _SKIP_WORDS = {
     "RESUME": "RESUME restarts a query",
     "FLUSH": "FLUSH waits for writes",
     "CALL": "CALL runs a procedure",
+    "MERGE": "MERGE INTO (an upsert by key) is not analysed yet",
+    "VACUUM": "VACUUM removes old files",
+    "OPTIMIZE": "OPTIMIZE compacts files",
 }
 _SKIP_CREATE = {
     "FUNCTION",

@@ -48,7 +48,8 @@ def _window(w: TimeWindow) -> str:
 def describe_profile(p: QueryProfile) -> list[str]:
     """The statement in plain words, one fact per line."""
     kind = {"select": "SELECT", "create_stream": "CREATE STREAM … AS SELECT",
-            "create_table": "CREATE TABLE … AS SELECT", "insert": "SELECT/INSERT INTO"}[p.kind]
+            "create_table": "CREATE TABLE … AS SELECT", "create_view": "CREATE VIEW … AS SELECT",
+            "insert": "SELECT/INSERT INTO"}[p.kind]
     lines = [f"{kind} reading {', '.join(p.sources) or 'no source'}"
              + (f", writing {p.sink or p.name}" if (p.sink or (p.name and p.kind != "select")) else "")]
     if p.joins:

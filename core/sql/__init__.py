@@ -15,8 +15,13 @@ from core.sql.clauses import CreateHeader, RowBuffer, Span, StreamingClauses, Wi
 from core.sql.dialects import STREAMING_DIALECTS, resolve_dialect, valid_dialects
 from core.sql.durations import parse_duration, try_parse_duration
 from core.sql.parser import ParsedStatement, parse_script
+from core.sql.script import MAX_SQL_CHARS, Script, Skipped, read_script
 
 __all__ = [
+    "read_script",
+    "Script",
+    "Skipped",
+    "MAX_SQL_CHARS",
     "parse_script",
     "ParsedStatement",
     "StreamingClauses",

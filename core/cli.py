@@ -70,6 +70,9 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="SQL file to analyze, or - for stdin")
     parser.add_argument("--dialect", default="velostream",
                         help="velostream (default), ksqldb, flink, spark, risingwave or a sqlglot dialect")
+    parser.add_argument("--engine", default=None, metavar="E",
+                        help="whose plan rules and hash: velostream, flink, spark, kafka-streams or "
+                             "partition-lab (default: the dialect's engine)")
     parser.add_argument("--tree", default="extended",
                         help="decision tree: extended (default, correctness first), seed (the design's own), "
                              "velostream, or a .toml/.json file")
@@ -99,7 +102,7 @@ def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
 def _run_analyze(args: argparse.Namespace) -> int:
     from core.analysis.api import analyze, format_report
 
-    result = analyze(read_sql(args.file), **analysis_options(args))
+    result = analyze(read_sql(args.file), engine=args.engine, **analysis_options(args))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -35,12 +35,12 @@ def sql_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_json_output_is_exactly_the_statements_object(sql_file: Path,
+def test_json_output_is_exactly_the_analyze_contract(sql_file: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["analyze", str(sql_file), "--json", "--source-key", "trades=symbol"], capsys)
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert list(data) == ["statements"]
+    assert list(data) == ["settings", "catalog", "statements"]
     assert data["statements"][0]["strategy"] == "smart_repartition"
 
 

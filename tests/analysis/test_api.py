@@ -16,10 +16,11 @@ from core.strategies.names import ALIASES, STRATEGY_NAMES
 GROUPED = "SELECT symbol, COUNT(*) AS n FROM trades GROUP BY symbol WINDOW TUMBLING(1m) EMIT CHANGES;"
 PLAIN = "SELECT symbol, price FROM trades WHERE price > 10;"
 CONTRACT_KEYS = [
-    "index", "name", "kind", "sources", "sink", "group_by", "order_by", "window", "analytic", "joins",
+    "index", "line", "name", "kind", "sources", "sink", "group_by", "order_by", "window", "analytic", "joins",
     "aggregates", "global_aggregate", "distinct", "limit", "emit", "annotations", "aligned", "strategy",
-    "routing_keys", "decided_by", "path", "warnings",
+    "routing_keys", "decided_by", "path", "warnings", "plan",
 ]
+CATALOG_KEYS = ["columns", "key", "primary_key", "partitions", "partitioner", "source"]
 
 
 def only(result: AnalysisResult):  # type: ignore[no-untyped-def]
@@ -29,9 +30,16 @@ def only(result: AnalysisResult):  # type: ignore[no-untyped-def]
 
 def test_to_dict_is_exactly_the_json_contract() -> None:
     out = analyze(GROUPED, source_keys=["trades=symbol"]).to_dict()
-    assert list(out) == ["statements"]
+    assert list(out) == ["settings", "catalog", "statements"]
     statement = out["statements"][0]  # type: ignore[index]
     assert list(statement) == CONTRACT_KEYS
+    entry = out["catalog"]["trades"]  # type: ignore[index]
+    assert list(entry)[:len(CATALOG_KEYS)] == CATALOG_KEYS and entry["source"] == "caller"
+    plan = statement["plan"]
+    assert list(plan) == ["engine", "operators", "exchanges"] and plan["engine"] == "velostream"
+    assert all(list(op) == ["id", "kind", "inputs", "keys", "detail"] for op in plan["operators"])
+    assert all(list(e) == ["from", "to", "kind", "keys", "strategy", "reason"] for e in plan["exchanges"])
+    assert [(e["kind"], e["keys"]) for e in plan["exchanges"]] == [("hash", ["symbol"])]
     assert statement["strategy"] == "smart_repartition" and statement["aligned"] is True
     assert statement["routing_keys"] == ["symbol"] and statement["decided_by"] == "tree"
     assert all(list(step) == ["node", "question", "answer", "reason"] for step in statement["path"])

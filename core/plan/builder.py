@@ -47,7 +47,7 @@ class PlannedStatement:
     """The plan plus what single routing needs: each stateful operator's key classes."""
 
     plan: Plan
-    stages: tuple[tuple[int, tuple[frozenset[str], ...] | None], ...]  # (op id, key classes | None=single)
+    stages: tuple[tuple[int, tuple[tuple[str, ...], ...] | None], ...]  # (op id, key classes | None=single)
     atoms: Atoms
 
 
@@ -59,7 +59,7 @@ class _Builder:
         self.window_used = False
         self.ops: list[Operator] = []
         self.exchanges: list[Exchange] = []
-        self.stages: list[tuple[int, tuple[frozenset[str], ...] | None]] = []
+        self.stages: list[tuple[int, tuple[tuple[str, ...], ...] | None]] = []
         self.atoms = Atoms()
         self.bounds: set[str] = set()  # atoms that are window bounds
         self.depth = 0
@@ -158,7 +158,7 @@ class _Builder:
             self.atoms.union(a, b)
         keys = tuple(w for _, w in left.cols.values())
         op = self.add("union", [left, right], keys, f"{word} (distinct) on all columns", reqs)
-        self.stages.append((op, tuple(frozenset({self.atoms.find(a)}) for a in reqs[0].keys)))
+        self.stages.append((op, tuple((self.atoms.find(a),) for a in reqs[0].keys)))
         return _Rel(op, out_cols, {}, _keyed(reqs[0].keys), left.source_names + right.source_names)
 
     def leaf(self, node: exp.Expr, ctes: dict[str, object] | None) -> _Rel:
@@ -276,7 +276,7 @@ class _Builder:
             keys = tuple(a for a, _ in rel.cols.values() if not self.is_bound(a))
             op = self.add("distinct", [rel], tuple(self.name_of(rel, a) for a in keys),
                           "SELECT DISTINCT on all columns", [Requirement("hash", keys)])
-            self.stages.append((op, tuple(frozenset({self.atoms.find(a)}) for a in keys) or None))
+            self.stages.append((op, tuple((self.atoms.find(a),) for a in keys) or None))
             rel = _Rel(op, rel.cols, rel.scopes, Distribution("hash", keys), rel.source_names)
         return self.order_limit(rel, sel)
 
@@ -301,7 +301,8 @@ class _Builder:
         if key_sets is None:
             self.stages.append((op, None))
             return
-        self.stages.append((op, tuple(frozenset(self.atoms.find(a) for a in ks) for ks in key_sets)))
+        # Tuples, not sets: the first operator's key order is the order single routing reports.
+        self.stages.append((op, tuple(tuple(self.atoms.find(a) for a in ks) for ks in key_sets)))
 
     def _window_for(self, sel: exp.Select, rel: _Rel) -> WindowSpec | None:
         """The lifted streaming window (WINDOW clause, TVF) belongs to the SELECT that reads its

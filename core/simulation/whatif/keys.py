@@ -117,14 +117,17 @@ class KeyEncoder:
         parts = [self._column(batch, c) for c in self.columns]
         # Distinct (code, ...) rows of this batch, then one dict lookup per distinct row.
         if len(parts) == 1:
-            distinct, inverse = np.unique(parts[0][0], return_inverse=True)
+            distinct, first, inverse = np.unique(parts[0][0], return_index=True, return_inverse=True)
             rows = distinct[:, None]
         else:
-            rows, inverse = np.unique(np.stack([p[0] for p in parts], axis=1), axis=0, return_inverse=True)
+            stacked = np.stack([p[0] for p in parts], axis=1)
+            rows, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
         displays = [[p[1](code) for code in rows[:, j].tolist()] for j, p in enumerate(parts)]
         ids = np.empty(len(rows), dtype=np.int64)
         fresh: list[int] = []
-        for i, key in enumerate(zip(*displays, strict=True)):
+        # New keys numbered in order of first appearance, so ids do not depend on batch boundaries.
+        for i in np.argsort(first, kind="stable").tolist():
+            key = tuple(d[i] for d in displays)
             known = self._ids.get(key)
             if known is None:
                 known = self._ids[key] = self.size + len(fresh)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 
 from core.errors import InvalidConfigError
 from core.simulation.whatif import KeyGroups, ModHash, key_counts, rescale
+from core.simulation.whatif.assignment import max_weight_assignment
 
 
 def test_mod_hash_8_to_12_moves_two_thirds_exactly() -> None:
@@ -28,9 +31,9 @@ def test_state_is_weighted_by_records_or_given_sizes() -> None:
         rescale(kc, 2, 3, state_sizes=np.array([1.0]))
 
 
-@given(st.lists(st.integers(0, (1 << 32) - 1), min_size=1, max_size=200, unique=True), st.integers(1, 64),
-       st.integers(1, 64))
-@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, (1 << 32) - 1), min_size=1, max_size=200, unique=True), st.integers(1, 40),
+       st.integers(1, 40))
+@settings(max_examples=30, deadline=None)
 def test_invariants(hashes: list[int], w1: int, w2: int) -> None:
     kc = key_counts([str(i) for i in range(len(hashes))], [1 + i % 3 for i in range(len(hashes))],
                     hashes=hashes)
@@ -61,3 +64,29 @@ def test_max_parallelism_change_warns() -> None:
     assert not fixed.warnings and fixed.max_parallelism_to == 256
     with pytest.raises(InvalidConfigError, match="exceed the max parallelism"):
         rescale(kc, 8, 200, placements=[KeyGroups(128)])
+
+
+@given(st.lists(st.lists(st.integers(0, 9), min_size=1, max_size=5), min_size=1, max_size=5))
+@settings(max_examples=80, deadline=None)
+def test_assignment_is_optimal(rows: list[list[int]]) -> None:
+    width = min(len(r) for r in rows)
+    w = np.array([r[:width] for r in rows], dtype=np.float64)
+    pick = max_weight_assignment(w)
+    chosen = [int(j) for j in pick if j >= 0]
+    assert len(chosen) == len(set(chosen)) == min(w.shape)
+    got = sum(w[i, j] for i, j in enumerate(pick) if j >= 0)
+    slots = [*range(w.shape[1]), *([None] * w.shape[0])]
+    best = max(sum(w[i, p[i]] for i in range(w.shape[0]) if p[i] is not None)
+               for p in itertools.permutations(slots, w.shape[0]))
+    assert got == pytest.approx(best)
+
+
+@given(st.lists(st.integers(0, (1 << 32) - 1), min_size=1, max_size=100, unique=True), st.integers(1, 24),
+       st.integers(1, 24))
+@settings(max_examples=40, deadline=None)
+def test_best_mapping_never_moves_more(hashes: list[int], w1: int, w2: int) -> None:
+    kc = key_counts([str(i) for i in range(len(hashes))], [1] * len(hashes), hashes=hashes)
+    for f in rescale(kc, w1, w2).families:
+        assert f.state_share_best_mapping is not None
+        assert 0.0 <= f.state_share_best_mapping <= f.state_share + 1e-12
+    assert all(f.state_share_best_mapping == 0 for f in rescale(kc, w1, w1).families)

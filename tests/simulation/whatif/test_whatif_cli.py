@@ -84,3 +84,23 @@ def test_statement_without_key(tmp_path: Path, capsys: pytest.CaptureFixture[str
     path.write_text("SELECT symbol, price FROM trades WHERE price > 1;\n", encoding="utf-8")
     assert main(["simulate", str(path), *BASE, "--sweep", "1:4"]) == 2
     assert "no keyed stage" in capsys.readouterr().err
+
+
+def test_flink_dialect_places_by_key_groups(sql_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = _json(sql_file, capsys, "--dialect", "flink", "--sweep", "4", "--rescale", "12")
+    assert out["sweep"]["placement"] == "flink_key_groups"
+    assert set(out["rescale"]["families"]) == {"mod_hash", "flink_key_groups"}
+
+
+def test_trace_two_phase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sql = tmp_path / "q.sql"
+    sql.write_text(SQL, encoding="utf-8")
+    trace = tmp_path / "t.csv"
+    rows = [f"{i % 3},s{0 if i % 2 else i % 7},{i}" for i in range(600)]
+    trace.write_text("partition,symbol,price\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["simulate", str(sql), "--trace", str(trace), "--workers", "3", "--processes", "0",
+                 "--strategies", "hash", "--two-phase", "--mini-batch", "50", "--json"]) == 0
+    tp = json.loads(capsys.readouterr().out)["two_phase"]
+    # Each worker reads one partition (200 records = 4 mini-batches of 50); s0 is in every mini-batch.
+    assert tp["records"] == 600 and tp["mini_batches"] == 12 and tp["hot_key"] == "s0"
+    assert tp["hot_key_partial_rows"] == 12

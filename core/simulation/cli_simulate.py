@@ -11,6 +11,7 @@ from core.errors import InvalidConfigError
 from core.progress import TerminalProgress
 from core.simulation.config import PRODUCERS, SimulationConfig
 from core.simulation.result import SimulationResult
+from core.simulation.whatif import cli as whatif_cli
 
 __all__ = ["add_parser", "run", "format_table"]
 
@@ -49,6 +50,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="seconds a worker may take to answer before the run fails (60)")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress bar on stderr: auto = when stderr is a terminal (auto)")
+    whatif_cli.add_arguments(p)
     p.set_defaults(run=run)
     return p
 
@@ -72,15 +74,18 @@ def run(args: argparse.Namespace) -> int:
     from core.simulation.api import simulate
 
     config = _config(args)
+    whatif_cli.check(args)
+    sql = read_sql(args.file)
     result = simulate(
-        read_sql(args.file), dialect=args.dialect, tree=args.tree, source_keys=tuple(args.source_key),
+        sql, dialect=args.dialect, tree=args.tree, source_keys=tuple(args.source_key),
         source_partitions=args.partitions or args.source_partitions, strategies=args.strategies,
         config=config, trace=args.trace, statement=args.statement, strategy=args.strategy,
         auto_select=getattr(args, "auto_select", True), progress=_progress(args, config.records))
+    whatifs = whatif_cli.run(args, config, sql)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        print(json.dumps({**result.to_dict(), **whatifs.fields}, ensure_ascii=False))
     else:
-        sys.stdout.write(format_table(result))
+        sys.stdout.write(format_table(result) + whatifs.text)
     return 0
 
 

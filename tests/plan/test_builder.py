@@ -11,8 +11,8 @@ from core.plan import build_plan, single_routing
 from core.sql import parse_script
 
 CATALOG = {
-    "orders": TableDef("orders", columns=tuple(Column(c) for c in ("order_id", "customer_id", "amount", "ts")),
-                       key=("order_id",), partitioner="murmur2"),
+    "orders": TableDef("orders", key=("order_id",), partitioner="murmur2",
+                       columns=tuple(Column(c) for c in ("order_id", "customer_id", "amount", "ts"))),
     "shipments": TableDef("shipments", columns=tuple(Column(c) for c in ("order_id", "carrier", "ts")),
                           key=("order_id",), partitioner="murmur2"),
 }
@@ -29,7 +29,8 @@ def exchanges(sql: str, engine: str = "flink") -> list[tuple[str, str, tuple[str
 
 # (query, Flink's exchanges as (operator fed, kind, keys)) — the facts notes/flink.md records.
 FLINK = [
-    ("SELECT customer_id, COUNT(*) FROM orders GROUP BY customer_id", [("aggregate", "hash", ("customer_id",))]),
+    ("SELECT customer_id, COUNT(*) FROM orders GROUP BY customer_id",
+     [("aggregate", "hash", ("customer_id",))]),
     ("SELECT customer_id, COUNT(*) FROM orders GROUP BY customer_id HAVING COUNT(*) > 2",
      [("aggregate", "hash", ("customer_id",))]),
     ("SELECT UPPER(customer_id) AS r, COUNT(*) FROM orders GROUP BY UPPER(customer_id)",
@@ -58,7 +59,8 @@ FLINK = [
     ("SELECT * FROM orders ORDER BY ts", [("sort", "single", ())]),
     ("SELECT customer_id, order_id, COUNT(*) FROM orders GROUP BY ROLLUP(customer_id, order_id)",
      [("aggregate", "hash", ("customer_id", "order_id", "$e"))]),
-    ("SELECT s.carrier, COUNT(*) FROM orders o JOIN shipments s ON o.order_id = s.order_id GROUP BY s.carrier",
+    ("SELECT s.carrier, COUNT(*) FROM orders o JOIN shipments s ON o.order_id = s.order_id "
+     "GROUP BY s.carrier",
      [("join", "hash", ("order_id",)), ("join", "hash", ("order_id",)), ("aggregate", "hash", ("carrier",))]),
     ("SELECT a, COUNT(*) FROM (SELECT customer_id AS a FROM orders WHERE amount > 1) GROUP BY a",
      [("aggregate", "hash", ("a",))]),
@@ -68,7 +70,8 @@ FLINK = [
 
 
 @pytest.mark.parametrize(("sql", "expected"), FLINK, ids=[q[:50] for q, _ in FLINK])
-def test_flink_exchanges_match_the_planner(sql: str, expected: list[tuple[str, str, tuple[str, ...]]]) -> None:
+def test_flink_exchanges_match_the_planner(sql: str, expected: list[tuple[str, str, tuple[str, ...]]],
+                                           ) -> None:
     assert sorted(exchanges(sql)) == sorted(expected)
 
 
@@ -126,7 +129,8 @@ _QUERIES = st.sampled_from([q for q, _ in FLINK])
 
 @settings(max_examples=40, deadline=None)
 @given(_QUERIES, st.sampled_from(["flink", "spark", "kafka-streams", "velostream", "partition-lab"]))
-def test_every_exchange_sits_on_a_real_edge_and_every_unsatisfied_input_has_one(sql: str, engine: str) -> None:
+def test_every_exchange_sits_on_a_real_edge_and_every_unsatisfied_input_has_one(sql: str, engine: str,
+                                                                                ) -> None:
     p = plan(sql, engine).plan
     ops = p.operators
     assert [o.id for o in ops] == list(range(len(ops)))

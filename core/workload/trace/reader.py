@@ -13,7 +13,7 @@ the file again in chunks. Problems only visible deeper in the data (bad JSON, a 
 numeric column) raise :class:`TraceError` from ``batches()`` with the row.
 
 Column kinds are decided from the first chunk and then fixed: text -> categorical (codes + a vocab
-that grows across chunks, see :mod:`core.workload.trace_columns`), numbers -> values; ``key`` and
+that grows across chunks, see :mod:`core.workload.trace.columns`), numbers -> values; ``key`` and
 ``key_columns`` are always categorical, and integer columns the query needs get both. JSON fields
 first seen after the first chunk are ignored; fields missing from a later chunk read as null. Nulls
 (and empty CSV cells, which CSV cannot tell from NULL) are the key ``"null"`` / the value NaN.
@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from core.errors import TraceError
 from core.workload.batch import Batch
 from core.workload.producers import OffsetCounter
-from core.workload.trace_columns import (
+from core.workload.trace.columns import (
     CategoricalCodec,
     Fail,
     check_partitions,
@@ -43,8 +43,8 @@ from core.workload.trace_columns import (
     to_event_time,
     to_numeric,
 )
-from core.workload.trace_json import expand_json, is_json_column
-from core.workload.trace_readers import Chunk, ParquetReader, TraceReader, open_reader
+from core.workload.trace.formats import Chunk, ParquetReader, TraceReader, open_reader
+from core.workload.trace.json_values import expand_json, is_json_column
 
 __all__ = ["Trace", "read_trace", "ENVELOPE_COLUMNS"]
 

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from core.hashing import display_string
-from core.workload.trace_columns import Fail
+from core.workload.trace.columns import Fail
 
 __all__ = ["expand_json", "is_json_column"]
 

@@ -8,12 +8,16 @@ code the first time it is seen and keeps it, so codes are stable across batches.
 array covers every value seen up to and including that batch (earlier vocab arrays are prefixes of
 later ones); the array object is only replaced when new values appeared, so hash caches keyed by
 the vocab object keep hitting once the key set has settled.
+
+Every envelope number is range-checked *before* it is cast to int64 (a float 1e20 or a uint64
+2^64-1 would otherwise wrap to garbage with a numpy RuntimeWarning), and messages quote the cell as
+written: the text of a CSV cell, the value of a Parquet one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeAlias
+from typing import NoReturn, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -21,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.hashing import display_string
+from core.workload.trace.limits import MAX_EVENT_TIME_MS, MAX_OFFSET, MAX_PARTITIONS
 
 __all__ = [
     "CategoricalCodec",
@@ -30,9 +35,11 @@ __all__ = [
     "looks_numeric",
     "to_event_time",
     "to_numeric",
+    "to_offsets",
 ]
 
-MAX_TRACE_PARTITIONS = 100_000
+MAX_TRACE_PARTITIONS = MAX_PARTITIONS
+_INT64_END = 2.0**63  # first float past int64: compare floats with it, never with 2**63 - 1 (rounds up)
 Fail = Callable[[str, int | None], Exception]  # (message, 0-based row in chunk) -> error to raise
 Column: TypeAlias = "pa.ChunkedArray | pa.Array"
 
@@ -95,103 +102,191 @@ def _text_to_numbers(column: Column) -> Column | None:
     return None
 
 
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _shown(column: Column, row: int) -> str:
+    """The cell as written, short: text quoted, numbers plain."""
+    value = _combined(column)[row].as_py()
+    return repr(value[:40] + ("..." if len(value) > 40 else "")) if isinstance(value, str) else str(value)
+
+
 def looks_numeric(column: Column) -> bool:
     """True when every present value parses as a number (and at least one is present)."""
     if pa.types.is_boolean(column.type):
         return False
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         return True
-    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+    if not _is_text(column.type):
         return False
     numbers = _text_to_numbers(column)
     return numbers is not None and numbers.null_count < len(numbers)
 
 
+def _first_non_number(column: Column) -> int:
+    text = pd.Series(_combined(pc.cast(column, pa.string())).to_pylist(), dtype=object)
+    bad = pd.to_numeric(text.str.strip().replace("", None), errors="coerce").isna() & ~text.isna()
+    return _first(bad.to_numpy())
+
+
+def _fits_int64(numbers: Column) -> bool:
+    if not pa.types.is_uint64(numbers.type) or len(numbers) == numbers.null_count:
+        return True
+    return int(pc.max(numbers).as_py()) <= MAX_OFFSET
+
+
 def to_numeric(column: Column, fail: Fail, name: str) -> np.ndarray:
-    """Numbers: int64 when all integral and present, else float64 with NaN for empty cells."""
+    """Numbers: int64 when all integral and present, else float64 with NaN for empty cells (NaN is
+    a missing value; infinities are refused)."""
     if pa.types.is_boolean(column.type):
         return _combined(pc.cast(column, pa.int64())).to_numpy(zero_copy_only=False)
     numbers = column if pa.types.is_integer(column.type) or pa.types.is_floating(column.type) else None
-    if numbers is None and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+    if numbers is None and _is_text(column.type):
         numbers = _text_to_numbers(column)
     if numbers is None:
-        text = pd.Series(_combined(pc.cast(column, pa.string())).to_pylist(), dtype=object)
-        bad = pd.to_numeric(text.str.strip().replace("", None), errors="coerce").isna() & ~text.isna()
-        row = _first(bad.to_numpy())
+        row = _first_non_number(column)
         raise fail(
-            f"column {name!r} holds {text.iloc[row]!r}, not a number (earlier rows made it numeric); "
+            f"column {name!r} holds {_shown(column, row)}, not a number (earlier rows made it numeric); "
             "clean the column or drop it from the trace",
             row,
         )
-    if numbers.null_count == 0 and pa.types.is_integer(numbers.type):
+    if numbers.null_count == 0 and pa.types.is_integer(numbers.type) and _fits_int64(numbers):
         return _combined(pc.cast(numbers, pa.int64())).to_numpy(zero_copy_only=False)
-    return _combined(pc.fill_null(pc.cast(numbers, pa.float64()), np.nan)).to_numpy(zero_copy_only=False)
+    values = _combined(pc.fill_null(pc.cast(numbers, pa.float64()), np.nan)).to_numpy(zero_copy_only=False)
+    infinite = np.isinf(values)
+    if infinite.any():
+        row = _first(infinite)
+        raise fail(
+            f"column {name!r} holds {_shown(column, row)}, not a finite number; clean the column or drop it",
+            row,
+        )
+    return values
+
+
+def _integers(column: Column, fail: Fail, name: str, high: int, missing: str) -> np.ndarray:
+    """An integer column as int64, refusing blanks, non-integers and values outside 0..high; the
+    range is checked in the column's own type so nothing wraps."""
+    is_text = _is_text(column.type)
+    blank = _blank(column) if is_text else pc.is_null(column, nan_is_null=True)
+    if pc.any(blank).as_py():
+        raise fail(missing, _first(blank))
+    numbers = _text_to_numbers(column) if is_text else column
+    if numbers is None:
+        row = _first_non_number(column)
+        raise fail(f"{name} {_shown(column, row)} is not an integer", row)
+    if pa.types.is_integer(numbers.type):
+        low, top = (v.as_py() for v in pc.min_max(numbers).values())
+        if low >= 0 and top <= high:
+            return _combined(pc.cast(numbers, pa.int64())).to_numpy(zero_copy_only=False)
+        outside = pc.or_(pc.less(numbers, 0), pc.greater(numbers, high))
+        row = _first(outside)
+        return _out_of_range(column, fail, name, row, negative=_combined(numbers)[row].as_py() < 0)
+    floats = _combined(numbers).to_numpy(zero_copy_only=False).astype(np.float64)
+    finite = np.isfinite(floats)
+    whole = np.zeros(len(floats), dtype=bool)
+    whole[finite] = floats[finite] == np.floor(floats[finite])
+    if not whole.all():
+        row = _first(~whole)
+        raise fail(f"{name} {_shown(column, row)} is not an integer", row)
+    outside = (floats < 0) | (floats > high) | (floats >= _INT64_END)
+    if outside.any():
+        row = _first(outside)
+        return _out_of_range(column, fail, name, row, negative=bool(floats[row] < 0))
+    return floats.astype(np.int64)
+
+
+def _out_of_range(column: Column, fail: Fail, name: str, row: int, *, negative: bool) -> NoReturn:
+    raise fail(f"{name} {_shown(column, row)} is {'negative' if negative else 'out of range'}", row)
 
 
 def check_partitions(column: Column, fail: Fail, partitions: int | None) -> np.ndarray:
-    """The partition column as int32, or an error naming the first bad row and the fix."""
-    is_text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
-    missing = _blank(column) if is_text else pc.is_null(column, nan_is_null=True)
-    if pc.any(missing).as_py():
-        raise fail("partition is missing; every record needs the partition it was read from", _first(missing))
-    numbers = _text_to_numbers(column) if is_text else column
-    if numbers is None or not pa.types.is_integer(numbers.type):
-        floats = (
-            _combined(numbers).to_numpy(zero_copy_only=False).astype(np.float64)
-            if numbers is not None
-            else pd.to_numeric(pd.Series(_combined(column).to_pylist()).str.strip(), errors="coerce")
-            .to_numpy(dtype=np.float64, na_value=np.nan)
-        )
-        bad = np.isnan(floats) | (floats != np.floor(floats))
-        if bad.any():
-            row = _first(bad)
-            raise fail(
-                f"partition {_combined(column)[row].as_py()!r} is not an integer; fix the row, or point "
-                "column_map at the column that holds the partition",
-                row,
-            )
-        values = floats.astype(np.int64)
-    else:
-        values = _combined(pc.cast(numbers, pa.int64())).to_numpy(zero_copy_only=False)
-    if len(values) and values.min() < 0:
-        row = _first(values < 0)
-        raise fail(f"partition {int(values[row])} is negative; partitions are numbered from 0", row)
-    limit = partitions if partitions is not None else MAX_TRACE_PARTITIONS
-    if len(values) and values.max() >= limit:
-        row = _first(values >= limit)
-        fix = (
-            f"the topic was declared with {partitions} partitions; pass a larger partition count "
-            "or leave it out to infer it"
-            if partitions is not None
-            else f"at most {MAX_TRACE_PARTITIONS:,} partitions are supported; check the column mapping"
-        )
-        raise fail(f"partition {int(values[row])} is out of range ({fix})", row)
+    """The partition column as int32, or an error naming the first bad row, the value and the fix."""
+    limit = partitions if partitions is not None else MAX_PARTITIONS
+    fix = (
+        f"the topic was declared with {partitions} partitions; pass a larger partition count or leave "
+        "it out to infer it"
+        if partitions is not None
+        else f"at most {MAX_PARTITIONS:,} partitions are supported; check the column mapping"
+    )
+
+    def explain(message: str, row: int | None) -> Exception:
+        if message.endswith("is negative"):
+            return fail(f"{message}; partitions are numbered from 0 (valid: 0..{limit - 1:,})", row)
+        if message.endswith("out of range"):
+            return fail(f"{message} ({fix}; valid: 0..{limit - 1:,})", row)
+        if message.endswith("not an integer"):
+            return fail(f"{message}; fix the row, or point column_map at the column that holds the partition",
+                        row)
+        return fail(message, row)
+
+    values = _integers(column, explain, "partition", limit - 1,
+                       "partition is missing; every record needs the partition it was read from")
     return values.astype(np.int32)
+
+
+def to_offsets(column: Column, fail: Fail) -> np.ndarray:
+    """Kafka offsets as int64 within 0..2^63-1."""
+    missing = ("offset is missing or not an integer; fix it or drop the offset column to number records "
+               "per partition")
+
+    def explain(message: str, row: int | None) -> Exception:
+        if message == missing:
+            return fail(message, row)
+        return fail(f"{message} (offsets are integers 0..{MAX_OFFSET:,}); fix it or drop the offset column "
+                    "to number records per partition", row)
+
+    return _integers(column, explain, "offset", MAX_OFFSET, missing)
+
+
+_RANGE = (f"event time is epoch milliseconds 0..{MAX_EVENT_TIME_MS:,} (1970-01-01 to 9999-12-31 UTC) or "
+          "ISO-8601; fix the row or map the right column as timestamp")
+
+
+def _check_ms(column: Column, ms: np.ndarray, fail: Fail) -> np.ndarray:
+    outside = (ms < 0) | (ms > MAX_EVENT_TIME_MS)
+    if outside.any():
+        row = _first(outside)
+        raise fail(f"timestamp {_shown(column, row)} is out of range ({_RANGE})", row)
+    return ms
 
 
 def to_event_time(column: Column, fail: Fail) -> np.ndarray:
     """Event time in epoch ms from epoch-ms numbers, timestamps or ISO-8601 text (mixed is fine;
-    ISO text without a zone is taken as UTC)."""
+    ISO text without a zone is taken as UTC), each within 1970..9999."""
     if pa.types.is_timestamp(column.type):
         if column.null_count:
             raise fail("timestamp is missing", _first(pc.is_null(column)))
-        millis = pc.cast(pc.cast(column, pa.timestamp("ms")), pa.int64())
-        return _combined(millis).to_numpy(zero_copy_only=False)
-    is_text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+        raw = _combined(pc.cast(column, pa.int64())).to_numpy(zero_copy_only=False)
+        unit = column.type.unit
+        if unit == "s":
+            # Checked before multiplying so a huge second count cannot wrap.
+            _check_ms(column, raw.astype(np.float64) * 1_000.0, fail)
+            return raw * 1_000
+        ms = raw if unit == "ms" else raw // (1_000 if unit == "us" else 1_000_000)
+        return _check_ms(column, ms, fail)
+    is_text = _is_text(column.type)
     numbers = _text_to_numbers(column) if is_text else column
     if numbers is not None and (pa.types.is_integer(numbers.type) or pa.types.is_floating(numbers.type)):
         if numbers.null_count or pc.any(pc.is_nan(pc.cast(numbers, pa.float64()))).as_py():
             missing = pc.is_null(numbers, nan_is_null=True)
             raise fail("timestamp is missing (expected epoch milliseconds or ISO-8601)", _first(missing))
-        return _combined(pc.cast(numbers, pa.int64(), safe=False)).to_numpy(zero_copy_only=False)
+        if pa.types.is_integer(numbers.type) and _fits_int64(numbers):
+            whole = _combined(pc.cast(numbers, pa.int64())).to_numpy(zero_copy_only=False)
+            return _check_ms(column, whole, fail)
+        floats = _combined(pc.cast(numbers, pa.float64())).to_numpy(zero_copy_only=False)
+        _check_ms(column, np.where(np.isfinite(floats), floats, -1.0), fail)
+        return floats.astype(np.int64)
     if is_text:
         try:
             stamps = pc.cast(pc.utf8_trim_whitespace(column), pa.timestamp("ms", tz="UTC"))
             if stamps.null_count == 0:
-                return _combined(pc.cast(stamps, pa.int64())).to_numpy(zero_copy_only=False)
+                millis = _combined(pc.cast(stamps, pa.int64())).to_numpy(zero_copy_only=False)
+                return _check_ms(column, millis, fail)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
-    return _mixed_event_time(pd.Series(_combined(column).to_pylist(), dtype=object), fail)
+    return _check_ms(column, _mixed_event_time(pd.Series(_combined(column).to_pylist(), dtype=object), fail),
+                     fail)
 
 
 def _mixed_event_time(column: pd.Series, fail: Fail) -> np.ndarray:
@@ -200,6 +295,10 @@ def _mixed_event_time(column: pd.Series, fail: Fail) -> np.ndarray:
     ms = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     out = np.zeros(len(column), dtype=np.int64)
     is_number = ~np.isnan(ms)
+    outside = is_number & ~((ms >= 0) & (ms <= MAX_EVENT_TIME_MS))
+    if outside.any():
+        row = _first(outside)
+        raise fail(f"timestamp {column.iloc[row]!r} is out of range ({_RANGE})", row)
     out[is_number] = ms[is_number].astype(np.int64)
     rest = ~is_number
     if rest.any():

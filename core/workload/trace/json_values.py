@@ -4,9 +4,14 @@
 stay JSON text. A JSON field whose name collides with an envelope column (``partition``, ``key``...)
 is kept as ``value.<name>``: the envelope says where the record was, the payload cannot move it.
 
-Fast path: Arrow's JSON reader over the chunk's values as newline-delimited JSON. When it refuses
-(a value spanning lines, a field changing type, a list, or bad JSON) a Python pass parses row by
-row, which is also what finds the bad row for the error message.
+Every text value is first bounded by :func:`~core.workload.trace.json_scan.scan_json` (depth, fields,
+bytes), so no parser below sees a hostile value. Then, fast path: Arrow's JSON reader over the chunk
+as newline-delimited JSON with an *explicit* schema — the first chunk's (later chunks), or one
+learned from a small sample (first chunk) whose distinct field names were counted first. Arrow's
+own inference is never run on a whole chunk: it costs fields x rows, so values with distinct names
+(a field per row) would take minutes and gigabytes. When Arrow refuses (a value spanning lines, a
+field changing type or appearing late, a list, or bad JSON) a Python pass parses row by row — linear,
+with the distinct-name bound checked as it goes — which also finds the bad row for the message.
 """
 
 from __future__ import annotations
@@ -16,14 +21,20 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from core.hashing import display_string
 from core.workload.trace.columns import Fail
+from core.workload.trace.json_scan import scan_json
+from core.workload.trace.limits import MAX_COLUMNS, MAX_JSON_DEPTH, MAX_JSON_FIELDS, MAX_LINE_BYTES
 
 __all__ = ["expand_json", "is_json_column"]
+
+# The sample that teaches the first chunk's schema: few rows and few fields, so inferring is cheap.
+_SAMPLE_ROWS = 1_000
 
 
 def is_json_column(column: pa.ChunkedArray) -> bool:
@@ -38,33 +49,91 @@ def is_json_column(column: pa.ChunkedArray) -> bool:
     return False
 
 
-def expand_json(table: pa.Table, fail: Fail) -> pa.Table:
-    """``table`` with its ``value`` column replaced by the flattened fields."""
+def expand_json(
+    table: pa.Table, fail: Fail, schema: pa.Schema | None = None
+) -> tuple[pa.Table, pa.Schema | None]:
+    """``table`` with its ``value`` column replaced by the flattened fields, and the Arrow schema
+    the values were read with (pass it back for the next chunk; None when Arrow was not used)."""
     column = table.column("value")
     if pa.types.is_struct(column.type):
         data = pa.table({"value": column}).flatten()
         data = data.rename_columns([n.removeprefix("value.") for n in data.column_names])
     else:
-        data = _arrow_json(column) or _python_json(column, fail)
+        texts = _bounded_text(column, fail)
+        raw = _arrow_json(texts, schema)
+        if raw is None:
+            data, schema = _python_json(texts, fail), None
+        else:
+            data, schema = raw.flatten(), raw.schema
     rest = table.drop_columns(["value"])
-    for name, col in zip(data.column_names, data.columns, strict=True):
-        rest = rest.append_column(f"value.{name}" if name in rest.column_names else name, col)
-    return rest
+    taken = set(rest.column_names)
+    names = rest.column_names + [f"value.{n}" if n in taken else n for n in data.column_names]
+    if len(names) > MAX_COLUMNS:
+        raise fail(
+            f"the JSON values make {len(names):,} columns; a trace may have at most {MAX_COLUMNS:,}; export "
+            "only the fields the query reads",
+            None,
+        )
+    # One table built once: appending column by column copies the schema each time (quadratic).
+    return pa.Table.from_arrays([*rest.columns, *data.columns], names=names), schema
 
 
-def _arrow_json(column: pa.ChunkedArray) -> pa.Table | None:
+def _bounded_text(column: pa.ChunkedArray, fail: Fail) -> pa.Array:
     texts = pc.fill_null(pc.utf8_trim_whitespace(column), "")
     texts = pc.if_else(pc.equal(texts, ""), "{}", texts)
+    texts = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    lengths = pc.binary_length(texts)
+    if len(texts) and pc.max(lengths).as_py() > MAX_LINE_BYTES:
+        row = int(np.flatnonzero(lengths.to_numpy(zero_copy_only=False) > MAX_LINE_BYTES)[0])
+        raise fail(f"value is longer than {MAX_LINE_BYTES:,} bytes, the limit for one record", row)
+    bounds = scan_json(texts)
+    if bounds is not None:
+        what = (f"nests {bounds.depth:,} levels deep; at most {MAX_JSON_DEPTH} are supported"
+                if bounds.depth > MAX_JSON_DEPTH
+                else f"has {bounds.fields:,} fields; at most {MAX_JSON_FIELDS:,} are supported")
+        raise fail(f"the JSON value {what}; flatten the value or export only the fields the query reads",
+                   bounds.row)
+    return texts
+
+
+def _arrow_json(texts: pa.Array, schema: pa.Schema | None) -> pa.Table | None:
     if pc.any(pc.match_substring(texts, "\n")).as_py():
         return None
+    if schema is None:
+        schema = _sample_schema(texts)
+        if schema is None:
+            return None
+        behaviour = "error"  # a field the sample missed: let the bounded Python pass see it
+    else:
+        behaviour = "ignore"  # later chunks: the layout is fixed, new fields are not read
     buffer = "\n".join(texts.to_pylist()).encode("utf-8")
+    options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior=behaviour)
     try:
-        table = pajson.read_json(io.BytesIO(buffer)).flatten()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        table = pajson.read_json(io.BytesIO(buffer), parse_options=options)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
-    if table.num_rows != len(column) or any(_nested(t) for t in table.schema.types):
+    if table.num_rows != len(texts) or any(_nested(t) for t in table.flatten().schema.types):
         return None
     return table
+
+
+def _sample_schema(texts: pa.Array) -> pa.Schema | None:
+    sample = texts.slice(0, _SAMPLE_ROWS).to_pylist()
+    names: set[str] = set()
+    for raw in sample:
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(obj, dict):
+            return None
+        names.update(_flatten(obj))
+        if len(names) > MAX_COLUMNS:
+            return None  # the Python pass names the row
+    try:
+        return pajson.read_json(io.BytesIO("\n".join(sample).encode("utf-8"))).schema
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
 
 
 def _nested(kind: pa.DataType) -> bool:
@@ -72,6 +141,7 @@ def _nested(kind: pa.DataType) -> bool:
 
 
 def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    # Recursion is safe: scan_json bounded the depth before json.loads built obj.
     out: dict[str, Any] = {}
     for key, value in obj.items():
         name = f"{prefix}{key}"
@@ -82,12 +152,10 @@ def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _python_json(column: pa.ChunkedArray, fail: Fail) -> pa.Table:
+def _python_json(texts: pa.Array, fail: Fail) -> pa.Table:
     rows: list[dict[str, Any]] = []
-    for i, raw in enumerate(column.to_pylist()):
-        if raw is None or not str(raw).strip():
-            rows.append({})
-            continue
+    names: dict[str, None] = {}
+    for i, raw in enumerate(texts.to_pylist()):
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as exc:
@@ -102,14 +170,21 @@ def _python_json(column: pa.ChunkedArray, fail: Fail) -> pa.Table:
                 'objects like {"symbol": "A"}',
                 i,
             )
-        rows.append(_flatten(obj))
-    names = list(dict.fromkeys(name for row in rows for name in row))
+        row = _flatten(obj)
+        names.update(dict.fromkeys(row))
+        if len(names) > MAX_COLUMNS:
+            raise fail(
+                f"the JSON values so far have {len(names):,} distinct fields; a trace may have at most "
+                f"{MAX_COLUMNS:,}; export only the fields the query reads",
+                i,
+            )
+        rows.append(row)
     arrays = {}
     for name in names:
         values = [row.get(name) for row in rows]
         try:
             arrays[name] = pa.array(values)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            # A field with mixed types (1 here, "x" there) is kept as text.
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            # A field with mixed types (1 here, "x" there) or out of every Arrow type is kept as text.
             arrays[name] = pa.array([None if v is None else display_string(v) for v in values], pa.string())
     return pa.table(arrays)

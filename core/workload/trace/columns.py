@@ -179,7 +179,11 @@ def _integers(column: Column, fail: Fail, name: str, high: int, missing: str) ->
         low, top = (v.as_py() for v in pc.min_max(numbers).values())
         if low >= 0 and top <= high:
             return _combined(pc.cast(numbers, pa.int64())).to_numpy(zero_copy_only=False)
-        outside = pc.or_(pc.less(numbers, 0), pc.greater(numbers, high))
+        # Bounds as scalars of the column's own type: comparing a uint64 with an int64 scalar would
+        # cast the column and fail on 2^64 - 1.
+        kind = numbers.type
+        top_typed = pa.scalar(min(high, int(np.iinfo(kind.to_pandas_dtype()).max)), kind)
+        outside = pc.or_(pc.less(numbers, pa.scalar(0, kind)), pc.greater(numbers, top_typed))
         row = _first(outside)
         return _out_of_range(column, fail, name, row, negative=_combined(numbers)[row].as_py() < 0)
     floats = _combined(numbers).to_numpy(zero_copy_only=False).astype(np.float64)

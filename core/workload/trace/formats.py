@@ -69,14 +69,22 @@ class TraceReader:
     def tables(self, columns: Sequence[str] | None, chunk_rows: int) -> Iterator[Chunk]:
         raise NotImplementedError
 
+    _stream: CheckedStream | None = None
 
-def _open_csv(reader: TraceReader, chunk_rows: int, **options: object) -> pacsv.CSVStreamingReader:
+    def _close(self) -> None:
+        # pyarrow holds the stream; closing it here, not at garbage collection, frees the file now.
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+
+def _open_csv(stream: CheckedStream, chunk_rows: int, **options: object) -> pacsv.CSVStreamingReader:
     read = options.pop("read_options")
     assert isinstance(read, dict)
     return pacsv.open_csv(
-        CheckedStream(reader.path),
+        stream,
         read_options=pacsv.ReadOptions(use_threads=False, skip_rows=1,
-                                       block_size=_block_size(reader.path, chunk_rows), **read),
+                                       block_size=_block_size(stream.path, chunk_rows), **read),
         **options,  # type: ignore[arg-type]
     )
 
@@ -93,8 +101,9 @@ class CsvReader(TraceReader):
             return "error"
 
         try:
+            stream = self._stream = CheckedStream(self.path)
             reader = _open_csv(
-                self, chunk_rows,
+                stream, chunk_rows,
                 # Our own (trimmed) header names, so include_columns matches what the caller saw.
                 read_options={"column_names": self.columns},
                 parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
@@ -116,6 +125,8 @@ class CsvReader(TraceReader):
                     f"header, found {row.actual_columns} ({row.text[:80]!r}); fix or remove the ragged row"
                 ) from None
             raise _text_error(self.name, exc) from None
+        finally:
+            self._close()
 
 
 class KcatReader(TraceReader):
@@ -125,8 +136,9 @@ class KcatReader(TraceReader):
     def tables(self, columns: Sequence[str] | None, chunk_rows: int) -> Iterator[Chunk]:
         width = len(self.columns)
         try:
+            stream = self._stream = CheckedStream(self.path)
             reader = _open_csv(
-                self, chunk_rows,
+                stream, chunk_rows,
                 read_options={"column_names": ["line"]},
                 parse_options=pacsv.ParseOptions(
                     delimiter=_NO_DELIMITER, quote_char=False, ignore_empty_lines=False
@@ -159,6 +171,8 @@ class KcatReader(TraceReader):
                 first += table.num_rows
         except (pa.ArrowException, UnicodeDecodeError) as exc:
             raise _text_error(self.name, exc) from None
+        finally:
+            self._close()
 
 
 class ParquetReader(TraceReader):

@@ -2,10 +2,11 @@
 
 :class:`CheckedStream` is the file object pyarrow reads from: it refuses NUL bytes (no text trace
 holds them; a sparse all-NUL file would otherwise be read as one 2 GB line) and any line longer
-than :data:`MAX_LINE_BYTES`, reading in windows of that size so a hostile file costs one window of
-memory before it is refused. Both checks are ``bytes.find`` (memchr) per window, so normal reading
-stays at disk speed. gzip is decompressed here (pyarrow's own decompression would bypass the
-checks), and a truncated or corrupt gzip stream becomes a :class:`TraceError`.
+than :data:`MAX_LINE_BYTES`. Both checks are ``bytes.find`` (memchr) over windows of that size,
+so normal reading stays at disk speed. gzip is decompressed here (pyarrow's own decompression
+would bypass the checks); a truncated or corrupt gzip stream becomes a TraceError. Memory: one block
+of what pyarrow asks for (at most 64 MiB); the header is read through a 64 KiB buffer, so a file
+that is NULs from byte 0 is refused after 64 KiB.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ _WINDOW = MAX_LINE_BYTES
 
 def open_text(path: Path) -> io.BufferedIOBase:
     """The file's bytes (decompressed for ``*.gz``), as written, unchecked."""
-    raw = path.open("rb")
-    return gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix.lower() == ".gz" else raw
+    # gzip.open owns (and closes) the file it opens; GzipFile(fileobj=...) would leave it open.
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")  # type: ignore[return-value]
 
 
 def _gzip_failure(path: Path) -> TraceError:
@@ -43,8 +44,7 @@ class CheckedStream(io.RawIOBase):
         self.path = path
         self._source = open_text(path)
         self._offset = 0  # bytes delivered so far (decompressed)
-        self._line = 0  # bytes since the last newline
-        self._line_no = 1
+        self._line_start = 0  # offset of the current line's first byte
 
     def readable(self) -> bool:
         return True
@@ -54,24 +54,15 @@ class CheckedStream(io.RawIOBase):
         super().close()
 
     def read(self, size: int = -1) -> bytes:
-        parts = []
-        want = size if size is not None and size >= 0 else -1
-        while want != 0:
-            step = _WINDOW if want < 0 else min(want, _WINDOW)
-            try:
-                data = self._source.read(step)
-            except (gzip.BadGzipFile, EOFError, zlib.error):
-                raise _gzip_failure(self.path) from None
-            except OSError as exc:
-                reason = exc.strerror or "I/O error"
-                raise TraceError(f"{self.path.name}: cannot be read ({reason})") from None
-            if not data:
-                break
-            self._check(data)
-            parts.append(data)
-            if want > 0:
-                want -= len(data)
-        return b"".join(parts)
+        try:
+            data = self._source.read(size if size is not None and size >= 0 else -1)
+        except (gzip.BadGzipFile, EOFError, zlib.error):
+            raise _gzip_failure(self.path) from None
+        except OSError as exc:
+            reason = exc.strerror or "I/O error"
+            raise TraceError(f"{self.path.name}: cannot be read ({reason})") from None
+        self._check(data)
+        return data
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         data = self.read(len(buffer))
@@ -85,21 +76,21 @@ class CheckedStream(io.RawIOBase):
                 f"{self.path.name}: byte {self._offset + nul:,} is a NUL byte; a CSV trace is UTF-8 "
                 "text without NULs (is this a binary or sparse file?); export the trace as CSV text"
             )
-        # Windows are at most MAX_LINE_BYTES long, so only a line crossing a window edge can be too
-        # long: checking the first newline against the carry-over is exact.
-        first = data.find(b"\n")
-        head = len(data) if first < 0 else first
-        if self._line + head > MAX_LINE_BYTES:
-            raise TraceError(
-                f"{self.path.name}: line {self._line_no:,} is longer "
-                f"than {MAX_LINE_BYTES:,} bytes, the limit for one trace record; is this a trace "
-                "(one record per line)? Split the value or drop the column"
-            )
-        if first < 0:
-            self._line += len(data)
-        else:
-            self._line = len(data) - data.rfind(b"\n") - 1
-            self._line_no += data.count(b"\n")
+        # In windows of MAX_LINE_BYTES a line longer than that must cross a window edge with no
+        # newline before it, so checking each window's first newline against the line start is exact.
+        # find() with bounds is memchr on a slice of the same buffer: no copy, no per-line work.
+        for start in range(0, len(data), _WINDOW):
+            end = min(start + _WINDOW, len(data))
+            first = data.find(b"\n", start, end)
+            edge = self._offset + (end if first < 0 else first)
+            if edge - self._line_start > MAX_LINE_BYTES:
+                raise TraceError(
+                    f"{self.path.name}: the line starting at byte {self._line_start:,} is longer than "
+                    f"{MAX_LINE_BYTES:,} bytes, the limit for one trace record; is this a trace (one "
+                    "record per line)? Split the value or drop the column"
+                )
+            if first >= 0:
+                self._line_start = self._offset + data.rfind(b"\n", start, end) + 1
         self._offset += len(data)
 
 

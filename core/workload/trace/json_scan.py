@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.workload.trace.limits import MAX_JSON_DEPTH, MAX_JSON_FIELDS
 
@@ -60,32 +61,47 @@ def scan_json(column: pa.Array, max_depth: int = MAX_JSON_DEPTH,
               max_fields: int = MAX_JSON_FIELDS) -> JsonBounds | None:
     """The first value of a string column nested deeper than ``max_depth`` or with more than
     ``max_fields`` members, or None when every value is within bounds. Linear in the bytes."""
+    # Quick bound, native and per value: depth <= brackets opened, fields <= colons. Only values
+    # failing it (rare: colons or brackets inside strings, or a hostile value) get the exact scan.
+    opens = pc.add(pc.count_substring(column, "{"), pc.count_substring(column, "["))
+    suspect = pc.or_(pc.greater(opens, max_depth), pc.greater(pc.count_substring(column, ":"), max_fields))
+    if not pc.any(suspect).as_py():
+        return None
+    rows = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    found = _exact(column.take(pa.array(rows)), max_depth, max_fields)
+    return None if found is None else JsonBounds(int(rows[found.row]), found.depth, found.fields)
+
+
+def _exact(column: pa.Array, max_depth: int, max_fields: int) -> JsonBounds | None:
     data, offsets = _bytes_and_offsets(column)
     if not len(data):
         return None
     kinds = _CLASS[data]
     where = np.flatnonzero(kinds)
     kind = kinds[where]
+    # Both sides are sorted: locate the value boundaries among the positions, then repeat (linear).
+    bounds = np.searchsorted(where, offsets)
+    row = np.repeat(np.arange(len(offsets) - 1), np.diff(bounds))
     # Escaped quotes: a quote right after a run of an odd number of backslashes.
     slash = where[kind == _BACKSLASH]
     quote_at = kind == _QUOTE
     quotes = where[quote_at]
+    row_of_quote = row[quote_at]
     if len(slash):
         run_start = np.ones(len(slash), dtype=bool)
         run_start[1:] = np.diff(slash) != 1
         start_of_run = slash[np.maximum.accumulate(np.where(run_start, np.arange(len(slash)), 0))]
         # The backslash just before each quote, if any: its run's length (within the value) decides.
         k = np.maximum(np.searchsorted(slash, quotes) - 1, 0)
-        value_start = offsets[np.searchsorted(offsets, quotes, side="right") - 1]
+        value_start = offsets[row_of_quote]
         preceded = (slash[k] == quotes - 1) & (quotes > value_start)
         run = np.where(preceded, quotes - np.maximum(start_of_run[k], value_start), 0)
         escaped = np.zeros(len(where), dtype=bool)
         escaped[np.flatnonzero(quote_at)] = run % 2 == 1
         quote_at &= ~escaped
-    # Row of every structural byte, and string state: odd count of real quotes since the row began.
-    row = np.searchsorted(offsets, where, side="right") - 1
+    # String state: an odd count of real quotes since the value began.
     real_quotes = np.cumsum(quote_at)
-    before_row = np.concatenate(([0], real_quotes))[np.searchsorted(where, offsets[:-1])]
+    before_row = np.concatenate(([0], real_quotes))[bounds[:-1]]
     inside = ((real_quotes - quote_at - before_row[row]) % 2 == 1)
     structural = ~inside & ((kind == _OPEN) | (kind == _CLOSE) | (kind == _COLON))
     kind, row = kind[structural], row[structural]

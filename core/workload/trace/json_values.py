@@ -16,9 +16,7 @@ with the distinct-name bound checked as it goes — which also finds the bad row
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -29,12 +27,13 @@ import pyarrow.json as pajson
 from core.hashing import display_string
 from core.workload.trace.columns import Fail
 from core.workload.trace.json_scan import scan_json
-from core.workload.trace.limits import MAX_COLUMNS, MAX_JSON_DEPTH, MAX_JSON_FIELDS, MAX_LINE_BYTES
+from core.workload.trace.limits import MAX_JSON_DEPTH, MAX_JSON_FIELDS, MAX_LINE_BYTES
 
 __all__ = ["expand_json", "is_json_column"]
 
 # The sample that teaches the first chunk's schema: few rows and few fields, so inferring is cheap.
 _SAMPLE_ROWS = 1_000
+_SAMPLE_FIELDS = 20_000
 
 
 def is_json_column(column: pa.ChunkedArray) -> bool:
@@ -56,7 +55,10 @@ def expand_json(
     the values were read with (pass it back for the next chunk; None when Arrow was not used)."""
     column = table.column("value")
     if pa.types.is_struct(column.type):
-        data = pa.table({"value": column}).flatten()
+        data = pa.table({"value": column})
+        # flatten() opens one level; the schema check bounded the depth, so this loop ends soon.
+        while any(pa.types.is_struct(t) for t in data.schema.types):
+            data = data.flatten()
         data = data.rename_columns([n.removeprefix("value.") for n in data.column_names])
     else:
         texts = _bounded_text(column, fail)
@@ -68,10 +70,10 @@ def expand_json(
     rest = table.drop_columns(["value"])
     taken = set(rest.column_names)
     names = rest.column_names + [f"value.{n}" if n in taken else n for n in data.column_names]
-    if len(names) > MAX_COLUMNS:
+    if data.num_columns > MAX_JSON_FIELDS:
         raise fail(
-            f"the JSON values make {len(names):,} columns; a trace may have at most {MAX_COLUMNS:,}; export "
-            "only the fields the query reads",
+            f"the JSON values have {data.num_columns:,} distinct fields; a trace may have at most "
+            f"{MAX_JSON_FIELDS:,}; export only the fields the query reads",
             None,
         )
     # One table built once: appending column by column copies the schema each time (quadratic).
@@ -106,10 +108,9 @@ def _arrow_json(texts: pa.Array, schema: pa.Schema | None) -> pa.Table | None:
         behaviour = "error"  # a field the sample missed: let the bounded Python pass see it
     else:
         behaviour = "ignore"  # later chunks: the layout is fixed, new fields are not read
-    buffer = "\n".join(texts.to_pylist()).encode("utf-8")
     options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior=behaviour)
     try:
-        table = pajson.read_json(io.BytesIO(buffer), parse_options=options)
+        table = pajson.read_json(_ndjson(texts), parse_options=options)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     if table.num_rows != len(texts) or any(_nested(t) for t in table.flatten().schema.types):
@@ -117,8 +118,25 @@ def _arrow_json(texts: pa.Array, schema: pa.Schema | None) -> pa.Table | None:
     return table
 
 
+def _ndjson(texts: pa.Array) -> pa.BufferReader:
+    """The values as newline-delimited JSON, built natively: each value joined with "" by "\n"
+    leaves value + newline, contiguous in the result's data buffer."""
+    lines = pc.binary_join_element_wise(texts, pa.scalar("", texts.type), "\n")
+    lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
+    _, offsets_buf, data_buf = lines.buffers()
+    width = 8 if pa.types.is_large_string(lines.type) else 4
+    kind = np.int64 if width == 8 else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=kind)[lines.offset: lines.offset + len(lines) + 1]
+    if data_buf is None:
+        return pa.BufferReader(b"")
+    return pa.BufferReader(data_buf.slice(int(offsets[0]), int(offsets[-1] - offsets[0])))
+
+
 def _sample_schema(texts: pa.Array) -> pa.Schema | None:
-    sample = texts.slice(0, _SAMPLE_ROWS).to_pylist()
+    # At most _SAMPLE_ROWS rows and about _SAMPLE_FIELDS fields (colons bound them), at least one row.
+    colons = np.cumsum(pc.count_substring(texts.slice(0, _SAMPLE_ROWS), ":").to_numpy(zero_copy_only=False))
+    rows = max(1, int(np.searchsorted(colons, _SAMPLE_FIELDS, side="right")))
+    sample = texts.slice(0, rows).to_pylist()
     names: set[str] = set()
     for raw in sample:
         try:
@@ -128,10 +146,10 @@ def _sample_schema(texts: pa.Array) -> pa.Schema | None:
         if not isinstance(obj, dict):
             return None
         names.update(_flatten(obj))
-        if len(names) > MAX_COLUMNS:
+        if len(names) > MAX_JSON_FIELDS:
             return None  # the Python pass names the row
     try:
-        return pajson.read_json(io.BytesIO("\n".join(sample).encode("utf-8"))).schema
+        return pajson.read_json(_ndjson(texts.slice(0, rows))).schema
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
 
@@ -140,12 +158,12 @@ def _nested(kind: pa.DataType) -> bool:
     return pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_struct(kind)
 
 
-def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     # Recursion is safe: scan_json bounded the depth before json.loads built obj.
     out: dict[str, Any] = {}
     for key, value in obj.items():
         name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):  # json.loads makes dicts; an ABC check costs 4x per cell
             out.update(_flatten(value, f"{name}."))
         else:
             out[name] = json.dumps(value) if isinstance(value, list) else value
@@ -172,10 +190,10 @@ def _python_json(texts: pa.Array, fail: Fail) -> pa.Table:
             )
         row = _flatten(obj)
         names.update(dict.fromkeys(row))
-        if len(names) > MAX_COLUMNS:
+        if len(names) > MAX_JSON_FIELDS:
             raise fail(
                 f"the JSON values so far have {len(names):,} distinct fields; a trace may have at most "
-                f"{MAX_COLUMNS:,}; export only the fields the query reads",
+                f"{MAX_JSON_FIELDS:,}; export only the fields the query reads",
                 i,
             )
         rows.append(row)

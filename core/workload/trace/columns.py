@@ -108,7 +108,11 @@ def _is_text(kind: pa.DataType) -> bool:
 
 def _shown(column: Column, row: int) -> str:
     """The cell as written, short: text quoted, numbers plain."""
-    value = _combined(column)[row].as_py()
+    cell = _combined(column)[row]
+    if pa.types.is_timestamp(cell.type):
+        # The raw count in its unit: a datetime cannot hold year 146 million.
+        return f"{pc.cast(cell, pa.int64()).as_py()} ({cell.type})"
+    value = cell.as_py()
     return repr(value[:40] + ("..." if len(value) > 40 else "")) if isinstance(value, str) else str(value)
 
 

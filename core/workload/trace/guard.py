@@ -11,6 +11,7 @@ that is NULs from byte 0 is refused after 64 KiB.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import zlib
@@ -45,6 +46,7 @@ class CheckedStream(io.RawIOBase):
         self._source = open_text(path)
         self._offset = 0  # bytes delivered so far (decompressed)
         self._line_start = 0  # offset of the current line's first byte
+        self._utf8 = codecs.getincrementaldecoder("utf-8")()
 
     def readable(self) -> bool:
         return True
@@ -64,12 +66,26 @@ class CheckedStream(io.RawIOBase):
         self._check(data)
         return data
 
+    def _check_utf8(self, data: bytes) -> None:
+        # Validated here so no invalid text reaches pyarrow (whose invalid-row callback cannot even
+        # build its message from it). isascii() is a word-at-a-time scan: ASCII traces pay ~nothing.
+        if data and data.isascii():
+            return
+        try:
+            self._utf8.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise TraceError(
+                f"{self.path.name}: not UTF-8 text (byte {max(0, self._offset + exc.start):,} is invalid); "
+                "re-export the trace as UTF-8"
+            ) from None
+
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
     def _check(self, data: bytes) -> None:
+        self._check_utf8(data)
         nul = data.find(b"\0")
         if nul >= 0:
             raise TraceError(

@@ -329,3 +329,10 @@ def test_messages_name_the_file_by_base_name(tmp_path: Path) -> None:
     deep.mkdir(parents=True)
     message = _refused(_write(deep, "trace.csv", "partition\n0\n-1\n"), "negative")
     assert "uploads" not in message and "/" not in message.split(":")[0]
+
+
+def test_a_ragged_row_of_invalid_utf8_is_one_clean_error(tmp_path: Path) -> None:
+    # pyarrow's invalid-row callback cannot decode such a row and printed "Exception ignored ...
+    # Traceback" to stderr; the guarded stream refuses the bytes first (warnings are errors here).
+    path = _write(tmp_path, "bad.csv", b"partition,key\n0,a\n0,b,\xb1\xb1\n")
+    _refused(path, "not UTF-8", "byte 22")

@@ -24,6 +24,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 import warnings
 from collections import Counter
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ from core.errors import TraceError
 from core.workload.trace import read_trace
 
 COUNTS: Counter[str] = Counter()
+PEAK: dict[str, float] = {"rss growth MB": 0, "slowest input s": 0.0}
 SECONDS_PER_INPUT = 10
 RSS_GROWTH_MB = 768
 FAST, SLOW = 120, 1_500
@@ -98,6 +100,7 @@ _START_RSS = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 def _check(path: Path) -> None:
     """read_trace + every batch: works or TraceError; nothing else, no warning, bounded."""
     COUNTS["inputs"] += 1
+    start = time.perf_counter()
     try:
         with warnings.catch_warnings(), _alarm(SECONDS_PER_INPUT):
             warnings.simplefilter("error")
@@ -112,7 +115,9 @@ def _check(path: Path) -> None:
     except BaseException:
         COUNTS["failures"] += 1
         raise
+    PEAK["slowest input s"] = max(PEAK["slowest input s"], round(time.perf_counter() - start, 2))
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - _START_RSS) / 1024
+    PEAK["rss growth MB"] = max(PEAK["rss growth MB"], round(grown))
     assert grown < RSS_GROWTH_MB, f"peak RSS grew {grown:.0f} MB"
 
 
@@ -352,5 +357,5 @@ def test_issue_cases_through_the_cli_exit_0_or_2_without_traceback(tmp_path: Pat
 
 def test_zz_report_counts() -> None:
     # Runs last in this module (name order within the file is definition order): the closing note.
-    print(f"\ntrace fuzz: {dict(COUNTS)}")
+    print(f"\ntrace fuzz: {dict(COUNTS)} {PEAK}")
     assert COUNTS["failures"] == 0

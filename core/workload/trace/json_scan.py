@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from core.workload.trace.limits import MAX_JSON_DEPTH, MAX_JSON_FIELDS
 
-__all__ = ["JsonBounds", "scan_json"]
+__all__ = ["JsonBounds", "bytes_and_offsets", "scan_json"]
 
 _QUOTE, _BACKSLASH, _OPEN, _CLOSE, _COLON = 1, 2, 3, 4, 5
 _CLASS = np.zeros(256, dtype=np.uint8)
@@ -45,7 +44,7 @@ class JsonBounds:
         self.row, self.depth, self.fields = row, depth, fields
 
 
-def _bytes_and_offsets(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def bytes_and_offsets(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The UTF-8 bytes of a (large) string array and its n + 1 value offsets into them, zero-copy."""
     offset_type = np.int64 if pa.types.is_large_string(column.type) else np.int32
     _, offsets_buf, data_buf = column.buffers()
@@ -61,19 +60,22 @@ def scan_json(column: pa.Array, max_depth: int = MAX_JSON_DEPTH,
               max_fields: int = MAX_JSON_FIELDS) -> JsonBounds | None:
     """The first value of a string column nested deeper than ``max_depth`` or with more than
     ``max_fields`` members, or None when every value is within bounds. Linear in the bytes."""
-    # Quick bound, native and per value: depth <= brackets opened, fields <= colons. Only values
-    # failing it (rare: colons or brackets inside strings, or a hostile value) get the exact scan.
-    opens = pc.add(pc.count_substring(column, "{"), pc.count_substring(column, "["))
-    suspect = pc.or_(pc.greater(opens, max_depth), pc.greater(pc.count_substring(column, ":"), max_fields))
-    if not pc.any(suspect).as_py():
+    # Quick bound per value: depth <= brackets opened, fields <= colons (two byte compares and a
+    # search of the value boundaries among the hits). Only values failing it (rare: colons or
+    # brackets inside strings, or a hostile value) get the exact scan.
+    data, offsets = bytes_and_offsets(column)
+    opens = np.diff(np.searchsorted(np.flatnonzero((data == ord("{")) | (data == ord("["))), offsets))
+    colons = np.diff(np.searchsorted(np.flatnonzero(data == ord(":")), offsets))
+    suspect = (opens > max_depth) | (colons > max_fields)
+    if not suspect.any():
         return None
-    rows = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    rows = np.flatnonzero(suspect)
     found = _exact(column.take(pa.array(rows)), max_depth, max_fields)
     return None if found is None else JsonBounds(int(rows[found.row]), found.depth, found.fields)
 
 
 def _exact(column: pa.Array, max_depth: int, max_fields: int) -> JsonBounds | None:
-    data, offsets = _bytes_and_offsets(column)
+    data, offsets = bytes_and_offsets(column)
     if not len(data):
         return None
     kinds = _CLASS[data]

@@ -26,7 +26,7 @@ import pyarrow.json as pajson
 
 from core.hashing import display_string
 from core.workload.trace.columns import Fail
-from core.workload.trace.json_scan import scan_json
+from core.workload.trace.json_scan import bytes_and_offsets, scan_json
 from core.workload.trace.limits import MAX_JSON_DEPTH, MAX_JSON_FIELDS, MAX_LINE_BYTES
 
 __all__ = ["expand_json", "is_json_column"]
@@ -34,6 +34,8 @@ __all__ = ["expand_json", "is_json_column"]
 # The sample that teaches the first chunk's schema: few rows and few fields, so inferring is cheap.
 _SAMPLE_ROWS = 1_000
 _SAMPLE_FIELDS = 20_000
+# One thread, like the CSV reader: the simulation's workers already use the cores.
+_SERIAL = pajson.ReadOptions(use_threads=False)
 
 
 def is_json_column(column: pa.ChunkedArray) -> bool:
@@ -99,7 +101,7 @@ def _bounded_text(column: pa.ChunkedArray, fail: Fail) -> pa.Array:
 
 
 def _arrow_json(texts: pa.Array, schema: pa.Schema | None) -> pa.Table | None:
-    if pc.any(pc.match_substring(texts, "\n")).as_py():
+    if _has_newline(texts):
         return None
     if schema is None:
         schema = _sample_schema(texts)
@@ -110,12 +112,17 @@ def _arrow_json(texts: pa.Array, schema: pa.Schema | None) -> pa.Table | None:
         behaviour = "ignore"  # later chunks: the layout is fixed, new fields are not read
     options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior=behaviour)
     try:
-        table = pajson.read_json(_ndjson(texts), parse_options=options)
+        table = pajson.read_json(_ndjson(texts), read_options=_SERIAL, parse_options=options)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     if table.num_rows != len(texts) or any(_nested(t) for t in table.flatten().schema.types):
         return None
     return table
+
+
+def _has_newline(texts: pa.Array) -> bool:
+    data, _ = bytes_and_offsets(texts)
+    return bool((data == ord("\n")).any())
 
 
 def _ndjson(texts: pa.Array) -> pa.BufferReader:
@@ -149,7 +156,7 @@ def _sample_schema(texts: pa.Array) -> pa.Schema | None:
         if len(names) > MAX_JSON_FIELDS:
             return None  # the Python pass names the row
     try:
-        return pajson.read_json(_ndjson(texts.slice(0, rows))).schema
+        return pajson.read_json(_ndjson(texts.slice(0, rows)), read_options=_SERIAL).schema
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
 

@@ -13,7 +13,7 @@ the file again in chunks. Problems only visible deeper in the data (bad JSON, a 
 numeric column) raise :class:`TraceError` from ``batches()`` with the row.
 
 Column kinds are decided from the first chunk and then fixed: text -> categorical (codes + a vocab
-that grows across chunks, see :mod:`core.workload.trace_columns`), numbers -> values; ``key`` and
+that grows across chunks, see :mod:`core.workload.trace.columns`), numbers -> values; ``key`` and
 ``key_columns`` are always categorical, and integer columns the query needs get both. JSON fields
 first seen after the first chunk are ignored; fields missing from a later chunk read as null. Nulls
 (and empty CSV cells, which CSV cannot tell from NULL) are the key ``"null"`` / the value NaN.
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 from os import PathLike
 from pathlib import Path
 
@@ -33,18 +34,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.errors import TraceError
+from core.limits import MAX_PARTITIONS
 from core.workload.batch import Batch
 from core.workload.producers import OffsetCounter
-from core.workload.trace_columns import (
+from core.workload.trace.columns import (
     CategoricalCodec,
     Fail,
     check_partitions,
     looks_numeric,
     to_event_time,
     to_numeric,
+    to_offsets,
 )
-from core.workload.trace_json import expand_json, is_json_column
-from core.workload.trace_readers import Chunk, ParquetReader, TraceReader, open_reader
+from core.workload.trace.formats import Chunk, ParquetReader, TraceReader, open_reader
+from core.workload.trace.guarded import guarded
+from core.workload.trace.json_values import expand_json, is_json_column
+from core.workload.trace.schema import check_parquet_schema
 
 __all__ = ["Trace", "read_trace", "ENVELOPE_COLUMNS"]
 
@@ -60,6 +65,7 @@ class _Layout:
     categorical: tuple[str, ...]
     numeric: tuple[str, ...]
     aliases: tuple[tuple[str, str], ...]  # required spelling -> trace column
+    json_schema: pa.Schema | None = None  # how the first chunk's JSON values were read
 
 
 @dataclass(frozen=True)
@@ -97,15 +103,16 @@ class _Chunks:
             yield first, table.rename_columns([self.rename.get(c, c) for c in table.column_names]), lines
 
     def where(self, first: int, lines: np.ndarray | None, row: int | None) -> str:
+        name = self.reader.name
         if row is None:
-            return str(self.reader.path)
+            return name
         data_row = first + row + 1
         if lines is not None:
-            return f"{self.reader.path}: line {int(lines[row])} (data row {data_row})"
+            return f"{name}: line {int(lines[row])} (data row {data_row})"
         if isinstance(self.reader, ParquetReader):
-            return f"{self.reader.path}: row {data_row}"
+            return f"{name}: row {data_row}"
         # Data row r sits on line r + 1 (after the header) unless a quoted cell spans lines.
-        return f"{self.reader.path}: data row {data_row} (line {data_row + 1})"
+        return f"{name}: data row {data_row} (line {data_row + 1})"
 
 
 def read_trace(
@@ -123,30 +130,50 @@ def read_trace(
     ``required_columns`` or ``key_columns`` get codes *and* values (usable as keys and in
     aggregates); ``key_columns`` are always categorical."""
     file = Path(path)
+    # Messages name the file by its base name: a server's temp directory is nobody's business.
+    name = file.name
     if not file.exists():
-        raise TraceError(f"{file}: no such trace file; check the path")
+        raise TraceError(f"{name}: no such trace file; check the path")
     if not file.is_file():
-        raise TraceError(f"{file}: not a file; give the path of a .csv or .parquet trace")
-    if partitions is not None and (isinstance(partitions, bool) or not 1 <= int(partitions) <= 100_000):
-        raise TraceError(f"{file}: partitions must be between 1 and 100,000, got {partitions!r}")
+        raise TraceError(f"{name}: not a file; give the path of a .csv or .parquet trace")
+    if partitions is not None and (
+        isinstance(partitions, bool)
+        or not isinstance(partitions, Integral)
+        or not 1 <= partitions <= MAX_PARTITIONS
+    ):
+        raise TraceError(f"{name}: partitions must be between 1 and {MAX_PARTITIONS:,}, got {partitions!r}")
     if chunk_rows < 1:
-        raise TraceError(f"{file}: chunk_rows must be >= 1, got {chunk_rows}")
+        raise TraceError(f"{name}: chunk_rows must be >= 1, got {chunk_rows}")
+    with guarded(name):
+        return _open(file, column_map or {}, partitions, required_columns, chunk_rows, key_columns)
+
+
+def _open(file: Path, column_map: Mapping[str, str], partitions: int | None, required_columns: Sequence[str],
+          chunk_rows: int, key_columns: Sequence[str]) -> Trace:
+    name = file.name
     try:
-        reader = open_reader(file, dict(column_map or {}))
+        reader = open_reader(file, dict(column_map))
     except PermissionError:
         raise TraceError(
-            f"{file}: cannot be read (permission denied); check the file's permissions"
+            f"{name}: cannot be read (permission denied); check the file's permissions"
         ) from None
     except IsADirectoryError:
-        raise TraceError(f"{file}: not a file; give the path of a .csv or .parquet trace") from None
-    rename = _resolve_map(reader, dict(column_map or {}))
+        raise TraceError(f"{name}: not a file; give the path of a .csv or .parquet trace") from None
+    rename = _resolve_map(reader, dict(column_map))
     names = [rename.get(c, c) for c in reader.columns]
     if "partition" not in names:
+        if not reader.header_is_names:
+            raise TraceError(
+                f"{name}: not a trace: {reader.describe_columns().removeprefix('none readable: ')}; "
+                "the first column is usually partition. Is this the right file?"
+            )
         raise TraceError(
-            f"{file}: no 'partition' column; columns found: {', '.join(reader.columns) or '(none)'}. "
+            f"{name}: no 'partition' column; columns found: {reader.describe_columns()}. "
             "Every record needs the partition it was read from; rename the column in the file or pass "
             "column_map={'<your column>': 'partition'} (CLI/dashboard: the column mapping)"
         )
+    if isinstance(reader, ParquetReader):
+        check_parquet_schema(name, reader.file.schema_arrow, rename)
     chunks = _Chunks(reader, rename)
 
     records, top = 0, -1
@@ -157,7 +184,7 @@ def read_trace(
             top = max(top, int(parts.max()))
     if records == 0:
         raise TraceError(
-            f"{file}: the trace has no records (only a header, or nothing); export some traffic first"
+            f"{name}: the trace has no records (only a header, or nothing); export some traffic first"
         )
 
     first, table, lines = next(chunks.iterate(None, chunk_rows))
@@ -187,8 +214,8 @@ def _resolve_map(reader: TraceReader, column_map: dict[str, str]) -> dict[str, s
             rename[b] = a  # given as trace name -> file column
         else:
             raise TraceError(
-                f"{reader.path}: column_map names {a!r} -> {b!r}, but neither is a column of the file; "
-                f"columns found: {', '.join(reader.columns)}"
+                f"{reader.name}: column_map names {a!r} -> {b!r}, but neither is a column of the file; "
+                f"columns found: {reader.describe_columns()}"
             )
     return rename
 
@@ -208,7 +235,7 @@ def _layout(
     key_columns: Sequence[str],
 ) -> _Layout:
     json_value = "value" in table.column_names and is_json_column(table.column("value"))
-    wide = expand_json(table, _failer(chunks, first, lines)) if json_value else table
+    wide, json_schema = expand_json(table, _failer(chunks, first, lines)) if json_value else (table, None)
     data = [c for c in wide.column_names if c not in ("partition", "offset", "timestamp")]
     lower = {c.lower(): c for c in data}
     aliases = []
@@ -219,7 +246,7 @@ def _layout(
             aliases.append((need, lower[need.lower()]))
             continue
         raise TraceError(
-            f"{chunks.reader.path}: the query needs column {need!r}, which the trace does not have; "
+            f"{chunks.reader.name}: the query needs column {need!r}, which the trace does not have; "
             f"columns available: {', '.join(data) or '(none)'}. Map it with column_map or export it"
         )
     wanted = {c for c in data if c in key_columns or c in required} | {t for _, t in aliases}
@@ -234,7 +261,7 @@ def _layout(
         else:
             categorical.append(col)
     file_columns = {n: f for f, n in ((c, rename.get(c, c)) for c in chunks.reader.columns)}
-    return _Layout(file_columns, json_value, tuple(categorical), tuple(numeric), tuple(aliases))
+    return _Layout(file_columns, json_value, tuple(categorical), tuple(numeric), tuple(aliases), json_schema)
 
 
 class _Replay:
@@ -250,26 +277,18 @@ class _Replay:
         self.blank_is_null = not isinstance(trace._reader, ParquetReader)
 
     def run(self) -> Iterator[Batch]:
-        for first, table, lines in self.chunks.iterate(None, self.trace.chunk_rows):
-            yield self._batch(first, table, lines)
+        with guarded(self.trace.path.name):
+            for first, table, lines in self.chunks.iterate(None, self.trace.chunk_rows):
+                yield self._batch(first, table, lines)
 
     def _batch(self, first: int, table: pa.Table, lines: np.ndarray | None) -> Batch:
         fail = _failer(self.chunks, first, lines)
-        wide = expand_json(table, fail) if self.layout.json_value else table
+        wide = expand_json(table, fail, self.layout.json_schema)[0] if self.layout.json_value else table
         partition = check_partitions(wide.column("partition"), fail, self.trace.partitions)
         if self.offsets is not None:
             offset = self.offsets.assign(partition)
         else:
-            raw = to_numeric(wide.column("offset"), fail, "offset")
-            if raw.dtype.kind == "f":
-                bad = np.isnan(raw) | (raw % 1 != 0)
-                if bad.any():
-                    raise fail(
-                        "offset is missing or not an integer; fix it or drop the offset column to "
-                        "number records per partition",
-                        int(np.flatnonzero(bad)[0]),
-                    )
-            offset = raw.astype(np.int64)
+            offset = to_offsets(wide.column("offset"), fail)
         if self.trace.has_timestamp:
             event_time = to_event_time(wide.column("timestamp"), fail)
         else:

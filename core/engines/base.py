@@ -60,6 +60,7 @@ class Engine:
     multi_column_exact: bool = True
     supported_types: tuple[str, ...] = ()
     max_workers: int = MAX_WORKERS
+    accepts_null: bool = True
     plan_rules: Any = None
 
     def workers(self, columns: Sequence[np.ndarray], types: Sequence[str], workers: int,

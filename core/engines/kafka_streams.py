@@ -78,5 +78,5 @@ def _workers(columns: Sequence[np.ndarray], types: Sequence[str], workers: int, 
 
 ENGINE = Engine(
     name="kafka-streams", workers_of=_workers, worker_word="partition", supported_types=_SUPPORTED,
-    multi_column_exact=False, max_workers=MAX_PARTITIONS,
+    multi_column_exact=False, max_workers=MAX_PARTITIONS, accepts_null=False,
     hash_doc="(murmur2(serialized key) & 0x7fffffff) % P over the repartition topic's P partitions")

@@ -192,7 +192,7 @@ def typed_column(values: Sequence[Any] | np.ndarray, kind: str, *, from_text: bo
             converted.append(_convert(kind, value, from_text))
         except (ValueError, OverflowError) as exc:
             raise InvalidConfigError(
-                f"{column}: value {value!r} does not fit type {kind}: {exc}; declare the column's real "
+                f"{column}: {value!r} does not fit type {kind}: {exc}; declare the column's real "
                 f"type or fix the value") from None
     if kind == "STRING":
         data = np.empty(len(converted), dtype=object)

@@ -54,7 +54,8 @@ def _slot(kind: str, data: np.ndarray) -> np.ndarray:
     if kind == "DOUBLE":
         return data.astype(np.float64).view(np.uint64)
     if kind == "FLOAT":
-        return data.astype(np.float32).view(np.uint32).astype(np.uint64)
+        with np.errstate(over="ignore"):  # beyond float range → ±inf, like Java's (float) cast
+            return data.astype(np.float32).view(np.uint32).astype(np.uint64)
     mask = {"INT": 0xFFFFFFFF, "DATE": 0xFFFFFFFF, "SMALLINT": 0xFFFF, "TINYINT": 0xFF, "BOOLEAN": 0xFF}[kind]
     return data.astype(np.int64).view(np.uint64) & np.uint64(mask)
 

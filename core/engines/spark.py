@@ -69,7 +69,8 @@ def _double_bits(col: TypedColumn) -> np.ndarray:
 
 
 def _float_bits(col: TypedColumn) -> np.ndarray:
-    v = col.data.astype(np.float32)
+    with np.errstate(over="ignore"):  # beyond float range → ±inf, like Java's (float) cast
+        v = col.data.astype(np.float32)
     v = np.where(v == 0.0, np.float32(0.0), v)
     bits = v.view(np.int32).astype(np.int64)
     bits[np.isnan(v)] = 0x7FC00000

@@ -64,16 +64,18 @@ def engine_worker_ids(engine: Engine, codes: Sequence[np.ndarray], vocabs: Seque
         key = _table_key(engine, types, settings, workers, vocabs, cache)
         entry = cache.get(key)
         if entry is None:
-            entry = [np.zeros(cells, dtype=np.int32), np.zeros(cells, dtype=bool)]
+            entry = [np.zeros(cells, dtype=np.int32), np.zeros(cells, dtype=bool), np.zeros(1, dtype=bool)]
             cache.put(key, entry)
-        table, filled = entry
-        present = np.flatnonzero(np.bincount(slot, minlength=cells)) if slot.size else slot[:0]
-        missing = present[~filled[present]]
-        if missing.size:
-            combo = np.unravel_index(missing, sizes)
-            table[missing] = engine.workers([v[c] for v, c in zip(vocabs, combo, strict=True)], types,
-                                            workers, settings, from_text=True)
-            filled[missing] = True
+        table, filled, full = entry
+        if not full[0] and slot.size:
+            missing = slot[~filled[slot]]  # a cheap scan of the batch, not of every cell
+            if missing.size:
+                missing = np.unique(missing)
+                combo = np.unravel_index(missing, sizes)
+                table[missing] = engine.workers([v[c] for v, c in zip(vocabs, combo, strict=True)], types,
+                                                workers, settings, from_text=True)
+                filled[missing] = True
+                full[0] = bool(filled.all())
         return table[slot]
     rows, inverse = np.unique(np.stack([np.asarray(c, dtype=np.int64) for c in codes], axis=1), axis=0,
                               return_inverse=True)

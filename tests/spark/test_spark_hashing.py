@@ -23,8 +23,9 @@ pytest.importorskip("pyspark")
 
 PARTITIONS = (1, 2, 3, 4, 8, 16, 200)
 PER_SHAPE = 200
-_SPARK_TYPES = {"STRING": "string", "BIGINT": "bigint", "INT": "int", "SMALLINT": "smallint",  # noqa: E501
-                "TINYINT": "tinyint", "BOOLEAN": "boolean", "DOUBLE": "double", "FLOAT": "float", "DATE": "date"}
+_SPARK_TYPES = {"STRING": "string", "BIGINT": "bigint", "INT": "int", "SMALLINT": "smallint",
+                "TINYINT": "tinyint", "BOOLEAN": "boolean", "DOUBLE": "double", "FLOAT": "float",
+                "DATE": "date"}
 
 
 @pytest.fixture(scope="session")

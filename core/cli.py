@@ -1,4 +1,4 @@
-"""``partition-lab``: analyze | simulate | bench | dashboard.
+"""``partition-lab``: analyze | simulate | route | bench | dashboard.
 
 Every subcommand module exposes ``add_parser(subparsers)`` and ``run(args) -> int``; ``simulate``
 and ``bench`` live with their own packages and are imported only when present, so this file never
@@ -37,6 +37,7 @@ DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8501
 # registers the command; when none does, the command is simply not offered.
 _PLUGIN_COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("simulate", ("core.simulation.cli_simulate",)),
+    ("route", ("core.engines.route_cli",)),
     ("bench", ("core.bench.cli_bench", "core.simulation.cli_bench", "core.cli_bench",
                "core.strategies.cli_bench")),
 )

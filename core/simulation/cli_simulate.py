@@ -48,6 +48,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=10_000, metavar="N", help="records per batch (10000)")
     p.add_argument("--worker-deadline", type=float, default=60.0, metavar="S",
                    help="seconds a worker may take to answer before the run fails (60)")
+    if "--engine" not in p._option_string_actions:  # the analysis options may bring it already
+        p.add_argument("--engine", default=None, metavar="E",
+                       help="whose hash always_hash/smart_repartition use: partition-lab (default), "
+                            "velostream, flink, spark, kafka-streams")
+    p.add_argument("--max-parallelism", type=int, default=None, metavar="M",
+                   help="Flink's max parallelism (default: SET 'pipeline.max-parallelism', "
+                        "else Flink's rule)")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress bar on stderr: auto = when stderr is a terminal (auto)")
     whatif_cli.add_arguments(p)
@@ -65,7 +72,8 @@ def _config(args: argparse.Namespace) -> SimulationConfig:
         records=args.records, partitions=partitions, workers=args.workers, keys=args.keys,
         distribution=args.distribution, producer=args.producer, processes=args.processes, seed=args.seed,
         batch_size=args.batch_size, rate=args.rate, cost_us=args.cost_us, hash_cost_us=args.hash_cost_us,
-        shuffle_cost_us=args.shuffle_cost_us, worker_deadline_s=args.worker_deadline)
+        shuffle_cost_us=args.shuffle_cost_us, worker_deadline_s=args.worker_deadline,
+        engine=getattr(args, "engine", None) or "partition-lab", max_parallelism=args.max_parallelism)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -116,6 +124,7 @@ def format_table(result: SimulationResult) -> str:
     lines = [
         f"statement {r.statement}: {r.operator} operator keyed by {keys}",
         f"{r.records:,} records from a {src}; {r.workers} workers {_hosted(r.processes)}; {r.wall_s:.2f} s",
+        f"engine: {r.engine} (always_hash and smart_repartition route with its hash)",
         f"recommended: {r.recommended}    best measured: {r.best_measured or '(none correct)'}",
     ]
     if r.recommendation_note:

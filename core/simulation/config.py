@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from core.engines import get_engine
 from core.errors import InvalidConfigError
 from core.hashing import HASH_FUNCTIONS
 from core.limits import MAX_PARTITIONS, MAX_WORKERS
@@ -61,6 +62,10 @@ class SimulationConfig:
     worker_deadline_s: float = 60.0
     hash_function: str = "mmh3"
     fan_in_target: int = 0
+    # The engine whose key → worker function always_hash / smart_repartition use (core.engines);
+    # max_parallelism is Flink's key-group count (None: SET 'pipeline.max-parallelism', else Flink's rule).
+    engine: str = "partition-lab"
+    max_parallelism: int | None = None
 
     def __post_init__(self) -> None:
         _check_int("records", self.records, 1, fix="; simulate at least one record")
@@ -97,6 +102,9 @@ class SimulationConfig:
                                      f"valid: {', '.join(HASH_FUNCTIONS)}")
         _check_int("fan_in_target", self.fan_in_target, 0, self.workers - 1,
                    fix=f" (a worker index below workers={self.workers})")
+        object.__setattr__(self, "engine", get_engine(self.engine).name)
+        if self.max_parallelism is not None:
+            _check_int("max_parallelism", self.max_parallelism, 1, 32768, fix=" (Flink's bound)")
 
     @property
     def process_count(self) -> int:

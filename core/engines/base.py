@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from core.errors import InvalidConfigError
 from core.limits import MAX_WORKERS
+from core.model.plan import PlanRules
 
 __all__ = ["Engine", "EngineSettings", "WorkersFn", "check_workers"]
 
@@ -61,7 +61,7 @@ class Engine:
     supported_types: tuple[str, ...] = ()
     max_workers: int = MAX_WORKERS
     accepts_null: bool = True
-    plan_rules: Any = None
+    plan_rules: PlanRules | None = None
 
     def workers(self, columns: Sequence[np.ndarray], types: Sequence[str], workers: int,
                 settings: EngineSettings | None = None, *, from_text: bool = False) -> np.ndarray:

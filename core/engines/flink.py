@@ -21,6 +21,7 @@ from core.engines import murmur3 as m3
 from core.engines.base import Engine, EngineSettings
 from core.engines.types import KEY_TYPES, typed_column
 from core.errors import InvalidConfigError
+from core.model.plan import PlanRules
 
 __all__ = ["ENGINE", "default_max_parallelism", "max_parallelism_for", "row_hash_codes",
            "key_groups", "subtasks"]
@@ -152,7 +153,14 @@ def _workers(columns: Sequence[np.ndarray], types: Sequence[str], workers: int, 
     return subtasks(key_groups(row_hash_codes(columns, types, from_text), maxp), workers, maxp)
 
 
-ENGINE = Engine(
+# Where this engine re-distributes records between operators (core.plan reads it).
+PLAN_RULES = PlanRules(
+    "flink", trusts_source_key=False, subset_satisfies=False, global_order_by=True,
+    grouping_id_key="$e",
+    description="hashes before the first keyed operator and never trusts Kafka partitioning; stateless "
+                "operators chain; ORDER BY and LIMIT run in one place")
+
+ENGINE = Engine(plan_rules=PLAN_RULES,
     name="flink", workers_of=_workers, worker_word="subtask", supported_types=KEY_TYPES,
     hash_doc="BinaryRowData.hashCode → murmurHash % maxParallelism = key group → "
              "key group * p // maxParallelism")

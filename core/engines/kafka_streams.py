@@ -26,6 +26,7 @@ from core.engines.types import TypedColumn, typed_column
 from core.errors import InvalidConfigError
 from core.hashing_kernels import hash_by_length, murmur2_kernel
 from core.limits import MAX_PARTITIONS
+from core.model.plan import PlanRules
 
 __all__ = ["ENGINE", "serialized_keys", "partition_hashes"]
 
@@ -76,7 +77,13 @@ def _workers(columns: Sequence[np.ndarray], types: Sequence[str], workers: int, 
     return partition_hashes(cols).astype(np.int64) % workers
 
 
-ENGINE = Engine(
+# Where this engine re-distributes records between operators (core.plan reads it).
+PLAN_RULES = PlanRules(
+    "kafka-streams", trusts_source_key=True, subset_satisfies=False, global_order_by=False,
+    description="a repartition topic only where the key changes before an aggregation or join; none "
+                "when GROUP BY is exactly the message key")
+
+ENGINE = Engine(plan_rules=PLAN_RULES,
     name="kafka-streams", workers_of=_workers, worker_word="partition", supported_types=_SUPPORTED,
     multi_column_exact=False, max_workers=MAX_PARTITIONS, accepts_null=False,
     hash_doc="(murmur2(serialized key) & 0x7fffffff) % P over the repartition topic's P partitions")

@@ -14,6 +14,7 @@ import numpy as np
 
 from core import hashing
 from core.engines.base import Engine, EngineSettings
+from core.model.plan import PlanRules
 
 __all__ = ["ENGINE"]
 
@@ -31,5 +32,11 @@ def _workers(columns: Sequence[np.ndarray], types: Sequence[str], workers: int, 
                        dtype=np.int64, count=len(texts[0]))
 
 
-ENGINE = Engine(name="partition-lab", workers_of=_workers,
+# Where this engine re-distributes records between operators (core.plan reads it).
+PLAN_RULES = PlanRules(
+    "partition-lab", trusts_source_key=True, subset_satisfies=True, global_order_by=False,
+    skips_aligned_shuffle=True,
+    description="hashes where an operator needs it, skipped where the source is already aligned")
+
+ENGINE = Engine(plan_rules=PLAN_RULES, name="partition-lab", workers_of=_workers,
                 hash_doc="mmh3 x86 32 of the length-prefixed key bytes, % W (the project's default)")

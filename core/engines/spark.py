@@ -19,6 +19,7 @@ from core.engines import murmur3 as m3
 from core.engines.base import Engine, EngineSettings
 from core.engines.types import TypedColumn, typed_column
 from core.limits import MAX_PARTITIONS
+from core.model.plan import PlanRules
 
 __all__ = ["ENGINE", "spark_hash", "DEFAULT_SHUFFLE_PARTITIONS"]
 
@@ -104,7 +105,13 @@ def _workers(columns: Sequence[np.ndarray], types: Sequence[str], workers: int, 
     return np.mod(spark_hash(columns, types, from_text), workers)  # pmod: non-negative
 
 
-ENGINE = Engine(
+# Where this engine re-distributes records between operators (core.plan reads it).
+PLAN_RULES = PlanRules(
+    "spark", trusts_source_key=False, subset_satisfies=False, global_order_by=True,
+    window_in_hash_key=True, grouping_id_key="spark_grouping_id",
+    description="hashpartitioning(keys) before every stateful operator; a window is part of the key")
+
+ENGINE = Engine(plan_rules=PLAN_RULES,
     name="spark", workers_of=_workers, worker_word="shuffle partition", supported_types=_SUPPORTED,
     max_workers=MAX_PARTITIONS,
     hash_doc="pmod(Murmur3_x86_32 chained over the key columns from seed 42, N); N = "

@@ -15,6 +15,7 @@ import numpy as np
 from core.engines.base import Engine, EngineSettings
 from core.hashing_kernels import fnv1a64_kernel, hash_by_length
 from core.hashing_keys import display_string
+from core.model.plan import PlanRules
 
 __all__ = ["ENGINE", "key_texts", "fnv_hashes"]
 
@@ -37,5 +38,11 @@ def _workers(columns: Sequence[np.ndarray], types: Sequence[str], workers: int, 
     return (fnv_hashes(columns) % np.uint64(workers)).astype(np.int64)
 
 
-ENGINE = Engine(name="velostream", workers_of=_workers,
+# Where this engine re-distributes records between operators (core.plan reads it).
+PLAN_RULES = PlanRules(
+    "velostream", trusts_source_key=False, subset_satisfies=True, global_order_by=False,
+    description="hashes where an operator needs it; the engine is never told the source key, so it "
+                "never skips a shuffle")
+
+ENGINE = Engine(plan_rules=PLAN_RULES, name="velostream", workers_of=_workers,
                 hash_doc="FNV-1a 64 over the keys' display strings back to back, % W")

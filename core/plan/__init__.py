@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.plan.builder import PlannedStatement, build_plan
 from core.plan.catalog import build_catalog, ddl_metas, unknown_key_columns
-from core.plan.rules import ENGINES, RULES, PlanRules, engine_for_dialect, rules_for
+from core.plan.rules import ENGINES, PlanRules, engine_for_dialect, rules_for
 from core.plan.single_routing import SingleRouting, single_routing
 
 __all__ = [
@@ -14,7 +14,6 @@ __all__ = [
     "ddl_metas",
     "unknown_key_columns",
     "ENGINES",
-    "RULES",
     "PlanRules",
     "engine_for_dialect",
     "rules_for",

@@ -156,7 +156,7 @@ def _workers(columns: Sequence[np.ndarray], types: Sequence[str], workers: int, 
 # Where this engine re-distributes records between operators (core.plan reads it).
 PLAN_RULES = PlanRules(
     "flink", trusts_source_key=False, subset_satisfies=False, global_order_by=True,
-    grouping_id_key="$e",
+    grouping_id_key="$e", keyed_outputs_distributed=False,
     description="hashes before the first keyed operator and never trusts Kafka partitioning; stateless "
                 "operators chain; ORDER BY and LIMIT run in one place")
 

@@ -108,7 +108,9 @@ class PlanRules:
     - ``global_order_by``: ORDER BY without LIMIT needs one place (else order is kept per partition);
     - ``window_in_hash_key``: a windowed aggregate hashes on the window too (Spark);
     - ``grouping_id_key``: the extra hash key after grouping sets expand (Flink ``$e``);
-    - ``skips_aligned_shuffle``: a hash exchange right after a source is smart_repartition.
+    - ``skips_aligned_shuffle``: a hash exchange right after a source is smart_repartition;
+    - ``keyed_outputs_distributed``: a keyed operator's output counts as hashed on its keys (Flink's
+      streaming planner does not carry that forward: the next keyed operator hashes again).
     """
 
     engine: str
@@ -118,4 +120,5 @@ class PlanRules:
     window_in_hash_key: bool = False
     grouping_id_key: str | None = None
     skips_aligned_shuffle: bool = False
+    keyed_outputs_distributed: bool = True
     description: str = ""

@@ -56,6 +56,7 @@ class _Builder:
                  window: WindowSpec | None, tvf_sources: tuple[str, ...]) -> None:
         self.catalog, self.rules, self.dialect = catalog, rules, dialect
         self.window, self.tvf_sources = window, {s.lower() for s in tvf_sources}
+        self.matches: list[tuple[str, ...]] = []
         self.window_used = False
         self.ops: list[Operator] = []
         self.exchanges: list[Exchange] = []
@@ -152,14 +153,16 @@ class _Builder:
         if not distinct:
             op = self.add("union_all", [left, right], (), f"{word} ALL")
             return _Rel(op, out_cols, {}, Distribution("any"), left.source_names + right.source_names)
-        reqs = [Requirement("hash", tuple(a for a, _ in r.cols.values() if a not in self.bounds))
-                for r in (left, right)]
         for (a, _), (b, _) in zip(left.cols.values(), right.cols.values(), strict=False):
-            self.atoms.union(a, b)
-        keys = tuple(w for _, w in left.cols.values())
-        op = self.add("union", [left, right], keys, f"{word} (distinct) on all columns", reqs)
-        self.stages.append((op, tuple((self.atoms.find(a),) for a in reqs[0].keys)))
-        return _Rel(op, out_cols, {}, _keyed(reqs[0].keys), left.source_names + right.source_names)
+            self.atoms.union(a, b)  # column i of either side is the same output column
+        both = self.add("union_all", [left, right], (), f"{word} inputs appended")
+        merged = _Rel(both, out_cols, {}, Distribution("any"), left.source_names + right.source_names)
+        keys = tuple(a for a, _ in out_cols.values() if not self.is_bound(a))
+        names = tuple(self.name_of(merged, a) for a in keys)
+        op = self.add("union", [merged], names, f"{word} (distinct) on all columns",
+                      [Requirement("hash", keys)])
+        self._stage(op, [keys] if keys else None)
+        return _Rel(op, out_cols, {}, _output(self.rules, keys), merged.source_names)
 
     def leaf(self, node: exp.Expr, ctes: dict[str, object] | None) -> _Rel:
         """A FROM item: a table (or CTE), a subquery, or anything else read as one source."""
@@ -244,7 +247,7 @@ class _Builder:
             if is_window_bound(name):
                 self.bounds.add(atom)
             return atom
-        text = node.sql(dialect=self.dialect, comments=False)  # type: ignore[arg-type]
+        text = _written(node, self.dialect)
         atom = f"expr:{text}"
         self.atoms.name(atom, text)
         return atom
@@ -277,19 +280,20 @@ class _Builder:
             op = self.add("distinct", [rel], tuple(self.name_of(rel, a) for a in keys),
                           "SELECT DISTINCT on all columns", [Requirement("hash", keys)])
             self.stages.append((op, tuple((self.atoms.find(a),) for a in keys) or None))
-            rel = _Rel(op, rel.cols, rel.scopes, Distribution("hash", keys), rel.source_names)
+            rel = _Rel(op, rel.cols, rel.scopes, _output(self.rules, keys), rel.source_names)
         return self.order_limit(rel, sel)
 
     def from_item(self, node: exp.Expr, ctes: dict[str, object]) -> _Rel:
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Unnest):
             return self.leaf(node.this, ctes)
         rel = self.leaf(node, ctes)
-        match = node.args.get("match") if isinstance(node, exp.Table) else None
-        return self.match_recognize(rel, match) if match is not None else rel
+        if isinstance(node, exp.Table) and self.ops[rel.op].kind == "source" and self.matches:
+            return self.match_recognize(rel, self.matches.pop(0))
+        return rel
 
-    def match_recognize(self, rel: _Rel, match: exp.Expr) -> _Rel:
-        keys = tuple(self.atom(rel, p) for p in match.args.get("partition_by") or [])
-        keys = tuple(k for k in keys if not self.is_bound(k))
+    def match_recognize(self, rel: _Rel, partition: tuple[str, ...]) -> _Rel:
+        items = [exp.column(p) if p.replace("_", "a").isalnum() else exp.maybe_parse(p) for p in partition]
+        keys = tuple(k for k in (self.atom(rel, i) for i in items) if not self.is_bound(k))
         req = Requirement("hash", keys) if keys else Requirement("single")
         names = tuple(self.name_of(rel, k) for k in keys)
         op = self.add("match_recognize", [rel], names,
@@ -360,7 +364,7 @@ class _Builder:
         self._stage(op, [tuple(a for a, _ in pairs)] if pairs else None)
         cols = {**right.cols, **left.cols}
         scopes = {**left.scopes, **right.scopes}
-        dist = Distribution("hash", tuple(a for a, _ in pairs)) if pairs else Distribution("single")
+        dist = _output(self.rules, tuple(a for a, _ in pairs))
         return _Rel(op, cols, scopes, dist, left.source_names + right.source_names)
 
     def _join_detail(self, kind: str, left: _Rel, right: _Rel, pairs: list[tuple[str, str]],
@@ -473,8 +477,8 @@ class _Builder:
         op = self.add("aggregate", [rel], names + set_id, f"{what}aggregate {by}", [req])
         # Grouping sets group by subsets of the keys: only what every set shares (often nothing).
         self._stage(op, [tuple(keys)] if keys and sets == 1 else None)
-        out = _Rel(op, dict(rel.cols), dict(rel.scopes), _keyed(tuple(hash_keys) if keys else ()),
-                   rel.source_names)
+        dist = _output(self.rules, tuple(hash_keys) if keys else ())
+        out = _Rel(op, dict(rel.cols), dict(rel.scopes), dist, rel.source_names)
         if window is not None:
             self._mark_window_bounds(out)
         return out
@@ -501,7 +505,7 @@ class _Builder:
             op = self.add(kind, [rel], names, f"{what} {function} partitioned by "
                           f"{', '.join(names) or 'nothing (one place)'}", [req])
             self._stage(op, [keys] if keys else None)
-            rel = _Rel(op, rel.cols, rel.scopes, _keyed(keys), rel.source_names)
+            rel = _Rel(op, rel.cols, rel.scopes, _output(self.rules, keys), rel.source_names)
         return rel
 
     def project(self, rel: _Rel, sel: exp.Select) -> _Rel:
@@ -523,7 +527,8 @@ class _Builder:
         dist = rel.dist
         if dist.kind == "hash" and not all(self.atoms.find(k) in keep for k in dist.keys):
             dist = Distribution("any")
-        return _Rel(rel.op, cols or dict(rel.cols), {}, dist, rel.source_names)
+        # Scopes stay: a correlated EXISTS still resolves ``s.order_id`` against the subquery's FROM.
+        return _Rel(rel.op, cols or dict(rel.cols), dict(rel.scopes), dist, rel.source_names)
 
     def order_limit(self, rel: _Rel, sel: exp.Select) -> _Rel:
         order, limit = sel.args.get("order"), sel.args.get("limit")
@@ -553,6 +558,27 @@ def _keyed(keys: tuple[str, ...]) -> Distribution:
     return Distribution("hash", keys) if keys else Distribution("single")
 
 
+def _output(rules: PlanRules, keys: tuple[str, ...]) -> Distribution:
+    """A keyed operator's output distribution under the engine's rules (one place stays one place)."""
+    if keys and not rules.keyed_outputs_distributed:
+        return Distribution("any")
+    return _keyed(keys)
+
+
+def _written(node: exp.Expr, dialect: object) -> str:
+    """An expression key as a user wrote it: unqualified columns, ``MOD(a, b)`` not ``a % b``."""
+    def unqualified(n: exp.Expr) -> exp.Expr:
+        if isinstance(n, exp.Column) and n.table:
+            return exp.column(n.name, quoted=n.this.quoted if isinstance(n.this, exp.Identifier) else False)
+        return n
+
+    def mod_call(n: exp.Expr) -> exp.Expr:
+        return exp.Anonymous(this="MOD", expressions=[n.this, n.expression]) if isinstance(n, exp.Mod) else n
+
+    bare = node.copy().transform(unqualified).transform(mod_call)
+    return bare.sql(dialect=dialect, comments=False)  # type: ignore[arg-type]
+
+
 def _owner(node: exp.Expr) -> exp.Select | None:
     parent = node.parent
     while parent is not None and not isinstance(parent, exp.Select):
@@ -579,6 +605,7 @@ def build_plan(stmt: object, catalog: Mapping[str, TableDef], *, engine: str,
     clauses = stmt.clauses  # type: ignore[attr-defined]
     builder = _Builder(catalog, rules_for(engine), stmt.dialect, clauses.window,  # type: ignore[attr-defined]
                        tuple(clauses.tvf_sources))
+    builder.matches = [tuple(partition) for partition, _ in getattr(clauses, "match_recognize", [])]
     query = tree.expression if isinstance(tree, exp.Insert) else tree
     try:
         rel = builder.query(query, {})

@@ -39,7 +39,7 @@ FLINK = [
     ("SELECT COUNT(DISTINCT customer_id) FROM orders", [("aggregate", "single", ())]),
     ("SELECT DISTINCT customer_id, amount FROM orders", [("distinct", "hash", ("customer_id", "amount"))]),
     ("SELECT customer_id FROM orders UNION SELECT order_id FROM shipments",
-     [("union", "hash", ("customer_id",)), ("union", "hash", ("order_id",))]),
+     [("union", "hash", ("customer_id",))]),  # UNION ALL, then one hash on all columns
     ("SELECT customer_id FROM orders UNION ALL SELECT order_id FROM shipments", []),
     ("SELECT o.amount, s.carrier FROM orders o JOIN shipments s ON o.order_id = s.order_id",
      [("join", "hash", ("order_id",)), ("join", "hash", ("order_id",))]),

@@ -57,7 +57,7 @@ def profile_statement(stmt: ParsedStatement) -> QueryProfile:
         for join in profile.joins:
             if join.within_ms is not None:
                 what = f"the time bound of the join with {join.right}"
-                check_duration(join.within_ms, what, source, offset)
+                check_duration(join.within_ms, what, source, offset, minimum=0)
         return profile
 
 

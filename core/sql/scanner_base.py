@@ -74,7 +74,8 @@ class ScannerBase:
         ms = try_parse_duration(slice_text(self.source, tok, last)) if tok and last else None
         if ms is None:
             raise self._error(f"{message}, {DURATION_EXAMPLE}", i)
-        check_duration(ms, "this duration", self.source, tok.start if tok else 0)
+        # A join bound or expiry of 0 is meaningful (same instant); only the upper bound applies.
+        check_duration(ms, "this duration", self.source, tok.start if tok else 0, minimum=0)
         return ms, j
 
     def retype_as_name(self, i: int) -> int | None:

@@ -16,8 +16,10 @@ MAX_DURATION_MS = 100 * 365 * 86_400_000  # 100 years
 MAX_WINDOWS_PER_RECORD = 10_000
 
 
-def check_duration(ms: int, what: str, source: SourceText, offset: int, length: int = 1) -> int:
-    """``ms`` when 1 ms ≤ ms ≤ 100 years; otherwise a positioned error naming the limit."""
+def check_duration(
+    ms: int, what: str, source: SourceText, offset: int, length: int = 1, minimum: int = 1
+) -> int:
+    """``ms`` when ``minimum`` ≤ ms ≤ 100 years; otherwise a positioned error naming the limit."""
     if ms > MAX_DURATION_MS:
         shown = f"{ms:,} ms" if ms < 10**30 else f"a {len(str(ms))}-digit number of ms"
         raise source.error(
@@ -26,8 +28,8 @@ def check_duration(ms: int, what: str, source: SourceText, offset: int, length: 
             offset,
             length,
         )
-    if ms <= 0:
-        raise source.error(f"{what} must be at least 1 ms, got {ms} ms", offset, length)
+    if ms < minimum:
+        raise source.error(f"{what} must be at least {minimum} ms, got {ms} ms", offset, length)
     return ms
 
 

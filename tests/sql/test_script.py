@@ -169,3 +169,24 @@ def test_ddl_we_do_not_understand_is_a_positioned_error(
 def test_read_script_alone_accepts_a_declarations_only_file() -> None:
     script = read_script("CREATE TABLE t (a INT) WITH ('connector' = 'kafka', 'topic' = 't');", "flink")
     assert script.statements == () and script.tables[0].topic == "t"
+
+
+def test_new_samples_declare_their_sources() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "sample_queries"
+    expected = {
+        "flink_orders_ddl_join_then_group_by.sql": (
+            "flink", {"orders": ("customer_id",), "customers": ("id",)}),
+        "ksqldb_pageviews_keyed_regroup.sql": ("ksqldb", {"pageviews": ("user_id",)}),
+        "risingwave_clicks_source_materialized_view.sql": ("risingwave", {"clicks": ("click_key",)}),
+        "flink_nexmark_hot_auctions.sql": ("flink", {"bid": ("auction",)}),
+        "flink_bids_window_top_n.sql": ("flink", {"bids": ()}),
+    }
+    for name, (dialect, keys) in expected.items():
+        script = read_script((root / name).read_text(encoding="utf-8"), dialect)
+        by = {t.name: t.key for t in script.tables}
+        assert {k: by[k] for k in keys} == keys, name
+    text = (root / "spark_databricks_orders_pipeline.sql").read_text(encoding="utf-8")
+    sinks = [s.sink for s in read_script(text, "spark").statements]
+    assert sinks == ["bronze_orders", "silver_orders", "gold_customer_revenue"]

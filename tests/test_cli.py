@@ -98,7 +98,7 @@ def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
         (["--source-key", "trades="], "[SOURCE=]COL[,COL]"),
         (["--tree", "oak"], "unknown tree"),
         (["--no-auto-select"], "auto-select is off"),
-        (["--source-partitions", "x"], "invalid int"),
+        (["--source-partitions", "x"], "must be an integer in 1..100,000"),
         (["--dialect", "cobol"], "unknown dialect"),
     ],
 )

@@ -13,6 +13,7 @@ from core.analysis.alignment import is_aligned, source_key
 from core.analysis.api import analyze
 from core.analysis.decision import SourceMeta, StatementAnalysis
 from core.analysis.routing_keys import natural_keys
+from core.budget import BATCH, Budget, WorkEstimate, estimate_work, windows_per_record
 from core.errors import InvalidConfigError, WorkerFailedError
 from core.simulation import coordinator
 from core.simulation.config import SimulationConfig
@@ -144,8 +145,12 @@ def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path = "seed"
              strategies: Iterable[str] | str | None = None, config: SimulationConfig | None = None,
              trace: Trace | str | PathLike[str] | None = None,
              progress: Callable[[float], Any] | None = None, statement: int = -1,
-             strategy: str | None = None, auto_select: bool = True) -> SimulationResult:
+             strategy: str | None = None, auto_select: bool = True,
+             budget: Budget = BATCH) -> SimulationResult:
     """Simulate one statement (default: the last) under each strategy (default: all five).
+
+    The run is estimated before any record is made (:mod:`core.budget`); over ``budget`` it is
+    refused with :class:`InvalidConfigError` naming the estimate and what to lower.
 
     ``source_partitions`` overrides ``config.partitions``; a trace brings its own records and
     partitions. ``progress`` receives the fraction of records done (0 < f <= 1). ``strategy`` and
@@ -156,7 +161,7 @@ def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path = "seed"
     keys = (source_keys,) if isinstance(source_keys, str) else tuple(source_keys)
     try:
         return _simulate(sql, dialect, tree, keys, source_partitions, strategies, config,
-                         trace, progress, statement, strategy, auto_select)
+                         trace, progress, statement, strategy, auto_select, budget)
     except MemoryError:
         # Raised in the coordinator (a worker's own MemoryError arrives as WorkerFailedError).
         raise WorkerFailedError(
@@ -169,11 +174,13 @@ def _simulate(sql: str, dialect: str, tree: str | Path, source_keys: tuple[str, 
               source_partitions: int | None, strategies: Iterable[str] | str | None,
               config: SimulationConfig, trace: Trace | str | PathLike[str] | None,
               progress: Callable[[float], Any] | None, statement: int, strategy: str | None,
-              auto_select: bool) -> SimulationResult:
+              auto_select: bool, budget: Budget) -> SimulationResult:
     started = time.perf_counter()
     if source_partitions is not None:
         config = replace(config, partitions=source_partitions)
     names = _strategy_names(strategies)
+    if trace is None:  # a lower bound (one window per record): refuse absurd counts before analysis
+        estimate_work(config.records, strategies=len(names), keys=config.keys).check(budget)
     st, meta = _statement(sql, statement, dialect=dialect, tree=tree, source_keys=source_keys,
                           source_partitions=config.partitions, strategy=strategy, auto_select=auto_select)
     source = (_trace(trace, st, meta, source_partitions) if trace is not None
@@ -182,11 +189,22 @@ def _simulate(sql: str, dialect: str, tree: str | Path, source_keys: tuple[str, 
         config = replace(config, partitions=source.partitions)
     plan = build_plan(st.profile, source.key_columns, source.value_columns)
     runs, notes = _runs(names, st, meta, source, config)
+    keys = config.keys if source.kind == "synthetic" else 1
+    work_estimate(plan, source.records, len(runs), keys).check(budget)
     out = coordinator.run(source.batches(), source.records, plan, runs, config, progress)
     metrics = {r.name: strategy_metrics(r, out, plan, config, notes[r.name]) for r in runs}
     best, note = _recommend(st.decision.strategy, metrics)
     result = _result(st, plan, source, config, out, metrics, best, note)
     return replace(result, wall_s=time.perf_counter() - started)
+
+
+def work_estimate(plan: Plan, records: int, strategies: int, keys: int) -> WorkEstimate:
+    """The budget estimate of replaying ``records`` through ``plan`` (windows from its operator)."""
+    spec = plan.spec
+    hopping = spec.kind == "window" and spec.advance_ms and spec.advance_ms != spec.size_ms
+    windows = windows_per_record("hopping" if hopping else None, spec.size_ms, spec.advance_ms)
+    return estimate_work(records, strategies=strategies, keys=keys, windows=windows,
+                         windowed=spec.kind in ("window", "session"))
 
 
 def _result(st: StatementAnalysis, plan: Plan, source: _Source, config: SimulationConfig,

@@ -166,7 +166,8 @@ def _run_dashboard(args: argparse.Namespace) -> int:
         launch = importlib.import_module("dashboard.launch")
     except ModuleNotFoundError as exc:
         raise InputError(f"the dashboard is not installed ({exc.name} missing); pip install -e .") from exc
-    launch.serve(args.host, args.port)
+    port = int_option("--port", args.port, 1, 65_535)
+    launch.serve(args.host, port, tuple(getattr(args, "allow_host", None) or ()))
     return 0
 
 
@@ -209,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full command line; each subparser stores its handler as ``args.run``."""
     parser = _Parser(prog="partition-lab",
                      description="Pick and compare partitioning strategies for streaming SQL.")
-    parser.set_defaults(run=_run_dashboard, host=DEFAULT_HOST, port=DEFAULT_PORT, json=False)
+    parser.set_defaults(run=_run_dashboard, host=DEFAULT_HOST, port=DEFAULT_PORT, allow_host=[], json=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     analyze = sub.add_parser("analyze", help="pick a partitioning strategy for each statement",
                              description="Pick a partitioning strategy for each statement of a SQL file.")
@@ -219,7 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
         _add_plugin(sub, name, candidates)
     dashboard = sub.add_parser("dashboard", help="serve the Streamlit dashboard (the default)")
     dashboard.add_argument("--host", default=DEFAULT_HOST)
-    dashboard.add_argument("--port", type=int, default=DEFAULT_PORT)
+    dashboard.add_argument("--port", default=DEFAULT_PORT)
+    dashboard.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                           help="also answer requests for this Host name (e.g. a reverse proxy's); "
+                                "loopback names and --host are always allowed")
     dashboard.set_defaults(run=_run_dashboard)
     return parser
 

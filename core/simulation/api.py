@@ -13,6 +13,7 @@ from core.analysis.alignment import is_aligned, source_key
 from core.analysis.api import analyze
 from core.analysis.decision import SourceMeta, StatementAnalysis
 from core.analysis.routing_keys import natural_keys
+from core.analysis.trees import Tree
 from core.budget import BATCH, Budget, WorkEstimate, estimate_work, windows_per_record
 from core.errors import InvalidConfigError, WorkerFailedError
 from core.simulation import coordinator
@@ -140,7 +141,7 @@ def _recommend(recommended: str, metrics: dict[str, StrategyMetrics]) -> tuple[s
                            f"{best.modeled_throughput:,.0f} records/s")
 
 
-def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path = "seed",
+def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path | Tree = "seed",
              source_keys: Sequence[str] = (), source_partitions: int | None = None,
              strategies: Iterable[str] | str | None = None, config: SimulationConfig | None = None,
              trace: Trace | str | PathLike[str] | None = None,
@@ -170,7 +171,7 @@ def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path = "seed"
             "the process more memory") from None
 
 
-def _simulate(sql: str, dialect: str, tree: str | Path, source_keys: tuple[str, ...],
+def _simulate(sql: str, dialect: str, tree: str | Path | Tree, source_keys: tuple[str, ...],
               source_partitions: int | None, strategies: Iterable[str] | str | None,
               config: SimulationConfig, trace: Trace | str | PathLike[str] | None,
               progress: Callable[[float], Any] | None, statement: int, strategy: str | None,

@@ -1,13 +1,13 @@
 """Hostile CLI options for ``analyze`` and ``simulate``: exit 0, or exit 2 with ``error: ...``.
 
 Each example draws a handful of options (names from the real parser, values from a pool of hostile
-spellings — 1e20, 2**63, inf, nan, -0, '', unicode digits, huge and negative numbers — and small valid
-ones) and runs ``partition-lab`` in-process through :func:`core.cli.main` (no interpreter start per
+spellings — 1e20, 2**63, inf, nan, -0, '', unicode digits, huge and negative numbers — and small
+valid ones) and runs ``partition-lab`` in-process through :func:`core.cli.main` (no interpreter start per
 example). Asserted: the exit status is 0 or 2; on 2 stderr starts with ``error:``; never a traceback or
 a numpy warning; each example within a time bound (``signal.alarm``). A few cases run as real
 subprocesses to check no signal death. Counts are printed (``-s``) as inputs/accepted/refused.
 
-Fast part: 100 examples per command and two subprocesses; ``pytest -m slow tests/fuzz`` runs 2,000 per command.
+Fast part: 100 examples per command and one subprocess; ``pytest -m slow tests/fuzz`` runs 2,000 per command.
 """
 
 from __future__ import annotations
@@ -105,8 +105,9 @@ def _analyze(sql_file: Path, options: list[str]) -> None:
     _check("analyze", ["analyze", str(sql_file), "--json", *options])
 
 
-_FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-_SLOW = settings(max_examples=2_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_FIXTURES = [HealthCheck.function_scoped_fixture]  # the SQL file is shared and read-only
+_FAST = settings(max_examples=100, deadline=None, suppress_health_check=_FIXTURES)
+_SLOW = settings(max_examples=2_000, deadline=None, suppress_health_check=_FIXTURES)
 # --records only from the hostile pool or small: a valid huge count is the budget's test, not this one's.
 _SIM_OPTIONS = _options([*INT_OPTIONS, *FLOAT_OPTIONS, "--processes"]).filter(
     lambda opts: not any(o.startswith("--processes=") and o.split("=", 1)[1].strip() in SMALL[1:]
@@ -140,7 +141,7 @@ def test_analyze_options_fail_politely_long(sql_file: Path, options: list[str]) 
 
 
 @pytest.mark.parametrize("options", [
-    ["--partitions=1e20"], ["--records", str(10**15)],
+    ["--partitions=1e20"], pytest.param(["--records", str(10**15)], marks=pytest.mark.slow),
     pytest.param(["--workers=500", "--processes=500", "--records=200"], marks=pytest.mark.slow),
     pytest.param(["--rate=nan"], marks=pytest.mark.slow), pytest.param(["--seed=-0"], marks=pytest.mark.slow),
 ])

@@ -26,6 +26,7 @@ __all__ = [
     "TEXT_LIMITS",
     "CHOICES",
     "clamp",
+    "sanitized_numbers",
     "MAX_PROCESSES",
 ]
 
@@ -79,11 +80,27 @@ def clamp(name: str, raw: object, default: int) -> int:
     low, high = BOUNDS[name]
     try:
         number = float(str(raw).strip())
-    except ValueError:
+    except (ValueError, OverflowError):
         return default
     if math.isnan(number):
         return default
     return int(min(max(number, low), high))
+
+
+def sanitized_numbers(params: dict[str, Any]) -> dict[str, str]:
+    """The bound number parameters of ``params`` that need rewriting before their widgets read them
+    (Streamlit's number_input raises on ``inf`` and ``1e400``): each clamped like its widget, or
+    dropped (empty string) when it is no number at all."""
+    fixes: dict[str, str] = {}
+    for name in BOUNDS:
+        raw = params.get(name)
+        if raw is None:
+            continue
+        text = str(raw[-1] if isinstance(raw, list | tuple) and raw else raw)
+        value = str(clamp(name, text, getattr(DEFAULTS, name)))
+        if text != value:
+            fixes[name] = value
+    return fixes
 
 
 @dataclass(frozen=True)

@@ -134,3 +134,16 @@ def test_an_uploaded_trace_leaves_nothing_on_disk_and_errors_name_no_server_path
     at.button(key="trace_run").click().run()
     assert not at.exception and plotly_figures(at)
     assert {n for n in _tmp_entries() - before if "partition-lab" in n} == set()
+
+
+def test_numbers_no_widget_can_parse_are_clamped_on_the_analyze_page(app: AppTest) -> None:
+    # Streamlit's number_input raised OverflowError on ?records=inf while seeding from the URL.
+    app.query_params.update({"records": "inf", "keys": "1e400", "partitions": "-5", "seed": "abc"})
+    app.run()
+    assert not app.exception
+    assert app.number_input(key="records").value == BOUNDS["records"][1]
+    assert app.number_input(key="keys").value == BOUNDS["keys"][1]
+    assert app.number_input(key="partitions").value == 1
+    assert app.number_input(key="seed").value == DEFAULTS.seed
+    # 5,000,000 records x 10,000,000 keys is over the dashboard's state budget: refused, nothing ran.
+    assert "too large for the dashboard" in app.error[0].value and not plotly_figures(app)

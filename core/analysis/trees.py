@@ -22,7 +22,7 @@ from core.analysis.routing_keys import keys_for
 from core.analysis.tree_schema import Leaf, Question, Tree, parse_tree
 from core.errors import TreeFileError
 
-__all__ = ["PRESETS", "Tree", "load_tree", "preset", "evaluate", "ANSWER_WORDS"]
+__all__ = ["PRESETS", "Tree", "load_tree", "load_tree_text", "preset", "evaluate", "ANSWER_WORDS"]
 
 PRESETS: tuple[str, ...] = ("seed", "extended", "velostream")
 
@@ -53,6 +53,23 @@ def _read_file(path: Path) -> Tree:
         return parse_tree(data, str(path), path.stem)
     except TreeFileError as exc:
         raise TreeFileError(f"{path}: {exc}") from exc
+
+
+def load_tree_text(text: str, fmt: str = "toml", name: str = "uploaded") -> Tree:
+    """A user tree from its text in memory (``fmt`` ``toml`` or ``json``): nothing touches the disk.
+
+    ``name`` names the tree when the text has no ``name`` of its own (as a file's stem would).
+    """
+    kind = fmt.strip().lower().lstrip(".")
+    if kind not in ("toml", "json"):
+        raise TreeFileError(f"tree format {fmt!r} is not supported; give toml or json")
+    try:
+        text = text.removeprefix("\ufeff")
+        data = json.loads(text) if kind == "json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise TreeFileError(f"tree {name!r} is not valid {kind.upper()}: {reason}") from None
+    return parse_tree(data, f"{name}.{kind}", name)
 
 
 def load_tree(tree: str | Path | Tree) -> Tree:

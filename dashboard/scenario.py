@@ -39,7 +39,7 @@ RECORD_CAP = limits.DASHBOARD_MAX_RECORDS
 # Worker processes a dashboard replay may start (the widget's maximum; CPUs cap it further).
 MAX_PROCESSES = 16
 
-TREE_PRESETS: tuple[str, ...] = ("seed", "extended", "velostream")
+TREE_PRESETS: tuple[str, ...] = ("extended", "seed", "velostream")
 # "auto": murmur2 when the source key is known, else a null-key sticky producer (Kafka's default).
 PRODUCERS: tuple[str, ...] = ("auto", "murmur2", "crc32", "sticky", "round_robin")
 DIALECTS: tuple[str, ...] = ("velostream", "ksqldb", "flink", "spark", "risingwave")
@@ -109,7 +109,7 @@ class Scenario:
 
     sql: str = DEFAULT_SQL
     dialect: str = "velostream"
-    tree: str = "seed"
+    tree: str = "extended"
     source_key: str = "symbol"
     partitions: int = 8
     strategy: str = "auto"

@@ -1,7 +1,7 @@
 -- title: Revenue per region: Kafka DDL, settings, a keyed join, then a GROUP BY on another key
 -- dialect: flink
 -- expect-strategy: always_hash
--- expect-extended: always_hash
+-- expect-extended: fan_in
 -- expect-velostream: sticky_partition
 SET 'execution.runtime-mode' = 'streaming';
 SET 'parallelism.default' = '4';

@@ -34,8 +34,16 @@ def test_json_contract_and_flink_vectors(monkeypatch: MonkeyPatch, capsys: Captu
     doc = json.loads(out)
     assert doc["engine"] == "flink" and doc["workers"] == 4 and doc["max_parallelism"] == 128
     keys = [r["key"] for r in doc["routes"]]
-    assert keys == [["a"], ["hello"], ["AAPL", 7], [None], ["日本"], ['"quoted"']]
+    assert keys == [["a"], ["hello"], ["AAPL", 7], [None], ["日本"], ["quoted"]]  # a JSON string is its text
     assert [r["worker"] for r in doc["routes"]][:5] == [0, 2, 1, 3, 2]  # notes/flink.md, p = 4
+
+
+def test_a_json_string_line_routes_like_the_bare_text(monkeypatch: MonkeyPatch,
+                                                     capsys: CaptureFixture[str]) -> None:
+    code, out, _ = route(monkeypatch, capsys, b'"a"\na\n"hello"\nhello\n', "--engine", "flink",
+                         "--workers", "4", "--json")
+    workers = [r["worker"] for r in json.loads(out)["routes"]]
+    assert code == 0 and workers == [0, 0, 2, 2]
 
 
 def test_types_change_the_worker(monkeypatch: MonkeyPatch, capsys: CaptureFixture[str]) -> None:

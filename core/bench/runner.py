@@ -106,8 +106,10 @@ def routing_section(opts: BenchOptions) -> tuple[dict[str, Any], list[dict[str, 
 
 
 def _config(opts: BenchOptions, records: int, processes: int) -> SimulationConfig:
+    # The plain simulator hashes with mmh3: the bench compares like with like (partition-lab's hash).
     return SimulationConfig(records=records, workers=opts.workers, keys=opts.keys,
-                            partitions=opts.partitions, processes=processes, seed=opts.seed)
+                            partitions=opts.partitions, processes=processes, seed=opts.seed,
+                            engine="partition-lab")
 
 
 def _timed_simulate(opts: BenchOptions, processes: int) -> dict[str, Any]:

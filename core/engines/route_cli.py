@@ -80,6 +80,12 @@ def _no_constant(name: str) -> Any:
 
 def _parse(number: int, text: str) -> tuple[list[Any], bool]:
     stripped = text.strip()
+    if stripped.startswith('"') and stripped.endswith('"') and len(stripped) >= 2:
+        try:
+            value = json.loads(stripped)  # a JSON string is that string, not its quotes
+        except ValueError:
+            return [text], True
+        return [value], False
     if not stripped.startswith("["):
         return [text], True
     try:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from core.analysis.alignment import is_aligned, parse_source_key, source_metadata
 from core.analysis.api import AnalysisResult, analyze, analyze_profiles, compare_presets
-from core.analysis.decision import Decision, PathStep, SourceMeta, StatementAnalysis
-from core.analysis.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
 from core.analysis.report import format_report
 from core.analysis.selection import decide
 from core.analysis.trees import PRESETS, Tree, evaluate, load_tree
+from core.model.decision import Decision, PathStep, SourceMeta, StatementAnalysis
+from core.model.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
 
 __all__ = [
     "analyze",

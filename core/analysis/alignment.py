@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from core.analysis.decision import SourceMeta
-from core.analysis.profile import QueryProfile, is_plain_column, is_window_bound
 from core.errors import InvalidConfigError
+from core.model.decision import SourceMeta
+from core.model.names import norm, source_key
+from core.model.profile import QueryProfile, is_plain_column, is_window_bound
 
 __all__ = [
     "ALL_SOURCES",
@@ -36,19 +37,6 @@ ALL_SOURCES = "*"
 _COLUMN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 _SOURCE_RE = re.compile(r"^[A-Za-z0-9_$][A-Za-z0-9_$.\-]*$")
 _KEY_HASHING_PRODUCERS = (None, "murmur2", "crc32")
-
-
-def norm(name: str) -> str:
-    """A column or source name for comparison: unquoted, without qualifier, lower case."""
-    text = name.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"`":
-        return text[1:-1].lower()
-    return text.rsplit(".", 1)[-1].strip("\"`").lower()
-
-
-def source_key(name: str) -> str:
-    # Source names keep their qualifier (schema.topic) but not their quotes or case.
-    return name.strip().strip("\"`").lower()
 
 
 def parse_source_key(text: str) -> SourceMeta:

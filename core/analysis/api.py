@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 
 from core.analysis.alignment import parse_source_key, source_metadata
 from core.analysis.correctness import broken_needs
-from core.analysis.decision import Decision, SourceMeta, StatementAnalysis
 from core.analysis.predicates import Facts
-from core.analysis.profile import QueryProfile
 from core.analysis.report import format_report
 from core.analysis.selection import decide
 from core.analysis.trees import PRESETS, Tree, evaluate, load_tree, preset
 from core.errors import InvalidConfigError, SqlSyntaxError
 from core.limits import MAX_PARTITIONS
 from core.model.catalog import TableDef
+from core.model.decision import Decision, SourceMeta, StatementAnalysis
+from core.model.profile import QueryProfile
 from core.strategies.names import canonical_name
 
 if TYPE_CHECKING:

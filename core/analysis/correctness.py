@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core.analysis.alignment import alignment_of, norm
-from core.analysis.decision import SourceMeta
-from core.analysis.profile import QueryProfile
 from core.analysis.routing_keys import analytic_keys, distinct_keys
+from core.model.decision import SourceMeta
+from core.model.profile import QueryProfile
 
 __all__ = ["Need", "needs", "co_locates", "broken_needs", "correctness_warnings"]
 

@@ -9,7 +9,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.scope import traverse_scope
 
-from core.analysis.profile import (
+from core.model.profile import (
     Aggregate,
     AnalyticWindow,
     Join,

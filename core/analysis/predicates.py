@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from core.analysis import routing_keys as keys
 from core.analysis.alignment import alignment_of, declare_hint, describe_source, explain_alignment, source_key
-from core.analysis.decision import SourceMeta
-from core.analysis.profile import QueryProfile
+from core.model.decision import SourceMeta
+from core.model.profile import QueryProfile
 
 __all__ = ["Facts", "Answer", "Predicate", "PREDICATES", "ALIGNMENT_PREDICATES"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from core.analysis.decision import Decision, StatementAnalysis
-from core.analysis.profile import QueryProfile, TimeWindow
+from core.model.decision import Decision, StatementAnalysis
 from core.model.plan import Plan
+from core.model.profile import QueryProfile, TimeWindow
 
 if TYPE_CHECKING:
     from core.analysis.api import AnalysisResult

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.analysis.alignment import norm
-from core.analysis.profile import QueryProfile, is_plain_column, is_window_bound
+from core.model.profile import QueryProfile, is_plain_column, is_window_bound
 
 __all__ = [
     "KEY_KINDS",

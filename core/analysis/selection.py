@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from core.analysis.correctness import broken_needs, correctness_warnings
-from core.analysis.decision import DecidedBy, Decision, PathStep, SourceMeta
 from core.analysis.predicates import Facts
-from core.analysis.profile import QueryProfile
 from core.analysis.routing_keys import natural_keys
 from core.analysis.trees import Tree, evaluate
 from core.errors import InvalidConfigError, UnknownStrategyError
+from core.model.decision import DecidedBy, Decision, PathStep, SourceMeta
+from core.model.profile import QueryProfile
 from core.strategies.names import ENGINE_SPELLINGS, canonical_name
 from core.strategies.validation import validate
 

@@ -15,12 +15,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from core.analysis.decision import Decision, PathStep, SourceMeta
 from core.analysis.predicates import ALIGNMENT_PREDICATES, PREDICATES, Facts
-from core.analysis.profile import QueryProfile
 from core.analysis.routing_keys import keys_for
 from core.analysis.tree_schema import Leaf, Question, Tree, parse_tree
 from core.errors import TreeFileError
+from core.model.decision import Decision, PathStep, SourceMeta
+from core.model.profile import QueryProfile
 
 __all__ = ["PRESETS", "Tree", "load_tree", "load_tree_text", "preset", "evaluate", "ANSWER_WORDS"]
 

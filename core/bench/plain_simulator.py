@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.analysis.api import analyze
-from core.analysis.profile import QueryProfile
 from core.errors import InvalidConfigError
+from core.model.profile import QueryProfile
 from core.strategies.base import RoutingContext
 from core.strategies.names import STRATEGY_NAMES, canonical_name
 from core.strategies.reference import ReferenceState, route_reference

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from core.analysis.profile import is_window_bound
 from core.model.catalog import TableDef
 from core.model.plan import Distribution, Exchange, Operator, Plan, Requirement
+from core.model.profile import is_window_bound
 from core.plan.atoms import Atoms
 from core.plan.rules import PlanRules, rules_for
 from core.sql.clauses import WindowSpec

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from core.analysis.alignment import source_key
-from core.analysis.decision import SourceMeta
-from core.analysis.profile import QueryProfile, is_plain_column, is_window_bound
 from core.model.catalog import Column, FactOrigin, TableDef
+from core.model.decision import SourceMeta
+from core.model.names import source_key
+from core.model.profile import QueryProfile, is_plain_column, is_window_bound
 
 __all__ = ["ddl_metas", "build_catalog", "unknown_key_columns"]
 

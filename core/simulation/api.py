@@ -11,7 +11,6 @@ from typing import Any
 
 from core.analysis.alignment import is_aligned, source_key
 from core.analysis.api import analyze
-from core.analysis.decision import SourceMeta, StatementAnalysis
 from core.analysis.routing_keys import natural_keys
 from core.analysis.trees import Tree
 from core.budget import BATCH, Budget, WorkEstimate, estimate_work, windows_per_record
@@ -19,6 +18,7 @@ from core.engines import DEFAULT_ENGINE, EngineSettings, engine_for_dialect
 from core.engines.flink import max_parallelism_for
 from core.engines.settings import engine_settings
 from core.errors import InvalidConfigError, WorkerFailedError
+from core.model.decision import SourceMeta, StatementAnalysis
 from core.simulation import coordinator
 from core.simulation.config import SimulationConfig
 from core.simulation.plan import Plan, build_plan, needed_columns, resolve_columns

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.analysis.profile import QueryProfile
 from core.analysis.routing_keys import analytic_keys, distinct_keys
+from core.model.profile import QueryProfile
 from core.simulation.worker import SUPPORTED_AGGREGATES, OperatorKind, OperatorSpec
 from core.workload.columns import plain_name, referenced_columns
 

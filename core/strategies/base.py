@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from core import hashing
-from core.analysis.profile import QueryProfile
 from core.engines import DEFAULT_ENGINE, EngineSettings, get_engine
 from core.engines.routing import column_type, engine_worker_ids, factorize_values
 from core.engines.types import canonical_type
 from core.errors import InvalidConfigError
+from core.model.profile import QueryProfile
 from core.strategies.validation import validate as _validate
 from core.workload.batch import Batch
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.analysis.profile import QueryProfile
+from core.model.profile import QueryProfile
 from core.strategies.names import canonical_name
 
 __all__ = ["validate"]

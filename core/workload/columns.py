@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from core.analysis.profile import QueryProfile, is_plain_column, is_window_bound
+from core.model.profile import QueryProfile, is_plain_column, is_window_bound
 from core.workload.distributions import KeyDistribution, ValueDistribution
 from core.workload.schema import ColumnSpec, EventTimeSpec, WorkloadSchema
 

@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.analysis.alignment import alignment_of, is_aligned, parse_source_key, source_metadata
-from core.analysis.decision import SourceMeta
-from core.analysis.profile import QueryProfile
 from core.errors import InvalidConfigError
+from core.model.decision import SourceMeta
+from core.model.profile import QueryProfile
 
 
 def stmt(index: int = 0, **kw: object) -> QueryProfile:

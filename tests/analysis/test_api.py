@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.analysis import AnalysisResult, analyze, analyze_profiles, compare_presets, format_report
-from core.analysis.profile import Aggregate, QueryProfile
 from core.errors import InvalidConfigError, SqlSyntaxError, UnknownStrategyError
+from core.model.profile import Aggregate, QueryProfile
 from core.strategies.names import ALIASES, STRATEGY_NAMES
 
 GROUPED = "SELECT symbol, COUNT(*) AS n FROM trades GROUP BY symbol WINDOW TUMBLING(1m) EMIT CHANGES;"

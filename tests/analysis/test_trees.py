@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.analysis.decision import SourceMeta
 from core.analysis.predicates import PREDICATES
-from core.analysis.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
 from core.analysis.tree_schema import Leaf, Question, Tree
 from core.analysis.trees import PRESETS, evaluate, load_tree, preset
 from core.errors import TreeFileError
+from core.model.decision import SourceMeta
+from core.model.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
 from core.strategies.names import STRATEGY_NAMES
 
 COUNT = Aggregate("COUNT", None, "COUNT(*)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.analysis.profile import Aggregate, QueryProfile
+from core.model.profile import Aggregate, QueryProfile
 from core.simulation import coordinator
 from core.simulation.config import SimulationConfig
 from core.simulation.plan import build_plan

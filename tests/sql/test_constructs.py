@@ -7,7 +7,7 @@ without qualifier in written spelling; expressions as SQL text.
 from __future__ import annotations
 
 from core.analysis.extract import extract_profiles
-from core.analysis.profile import Join, QueryProfile
+from core.model.profile import Join, QueryProfile
 
 
 def last(sql: str, dialect: str = "flink") -> QueryProfile:

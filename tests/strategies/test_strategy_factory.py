@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.analysis.profile import QueryProfile
 from core.errors import InvalidConfigError, UnknownStrategyError
+from core.model.profile import QueryProfile
 from core.strategies import STRATEGY_NAMES, RoutingContext, Strategy, make_strategy
 from core.strategies.names import ALIASES
 from core.workload.batch import Batch

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.analysis.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
 from core.errors import InvalidConfigError
+from core.model.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
 from core.workload.columns import columns_for, plain_name, referenced_columns
 from core.workload.schema import ColumnSpec, WorkloadSchema
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from core.analysis.profile import QueryProfile
 from core.model.plan import Plan
+from core.model.profile import QueryProfile
 
 __all__ = ["SourceMeta", "PathStep", "Decision", "StatementAnalysis"]
 

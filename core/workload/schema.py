@@ -6,9 +6,9 @@ query and :func:`core.workload.synthetic.generate` turns it into batches.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -21,7 +21,8 @@ from core.workload.distributions import (
     parse_value_distribution,
 )
 
-__all__ = ["ColumnSpec", "EventTimeSpec", "WorkloadSchema", "key_vocab", "MAX_KEYS"]
+__all__ = ["ColumnSpec", "EventTimeSpec", "WorkloadSchema", "key_vocab", "vocab_cache_bytes", "MAX_KEYS",
+           "VOCAB_CACHE_BYTES"]
 
 ColumnKind = Literal["categorical", "numeric"]
 # Vocabularies are materialized object arrays; beyond this the memory (~60 bytes a key) stops
@@ -29,13 +30,42 @@ ColumnKind = Literal["categorical", "numeric"]
 MAX_KEYS = 10_000_000
 
 
-@lru_cache(maxsize=32)
+# The vocabulary cache is bounded by the memory its strings take, not by entry count: 32 entries of
+# 10M keys each once held ~0.75 GB apiece (issue 11). Python str objects cost ~49 bytes + the text.
+VOCAB_CACHE_BYTES = 256 << 20
+_vocabs: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
+_vocab_bytes: dict[tuple[str, int], int] = {}
+
+
+def _vocab_size(column: str, keys: int) -> int:
+    return keys * (8 + 49 + len(column) + 1 + len(str(max(keys - 1, 0))))
+
+
 def key_vocab(column: str, keys: int) -> np.ndarray:
     """The vocabulary ``column_0 .. column_{K-1}``: cached, read-only, so every batch (and every
-    :func:`generate` call over the same column) shares one object and hash caches hit."""
+    :func:`generate` call over the same column) shares one object and hash caches hit.
+
+    Least recently used vocabularies are dropped once the cache holds more than
+    :data:`VOCAB_CACHE_BYTES` (only the newest may exceed it alone).
+    """
+    entry = (column, keys)
+    vocab = _vocabs.get(entry)
+    if vocab is not None:
+        _vocabs.move_to_end(entry)
+        return vocab
     vocab = np.array([f"{column}_{i}" for i in range(keys)], dtype=object)
     vocab.setflags(write=False)
+    _vocabs[entry] = vocab
+    _vocab_bytes[entry] = _vocab_size(column, keys)
+    while len(_vocabs) > 1 and sum(_vocab_bytes.values()) > VOCAB_CACHE_BYTES:
+        old, _ = _vocabs.popitem(last=False)
+        del _vocab_bytes[old]
     return vocab
+
+
+def vocab_cache_bytes() -> int:
+    """Estimated bytes the cached vocabularies hold (for tests and the budget)."""
+    return sum(_vocab_bytes.values())
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,19 @@ def test_whole_rates_use_exact_integer_times() -> None:
 def test_invalid_event_time_specs(kwargs: dict[str, object]) -> None:
     with pytest.raises(InvalidConfigError):
         EventTimeSpec(**kwargs)  # type: ignore[arg-type]
+
+
+def test_the_vocabulary_cache_is_bounded_by_bytes_not_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.workload import schema
+
+    monkeypatch.setattr(schema, "VOCAB_CACHE_BYTES", 2_000_000)
+    monkeypatch.setattr(schema, "_vocabs", schema.OrderedDict())
+    monkeypatch.setattr(schema, "_vocab_bytes", {})
+    first = schema.key_vocab("a", 10_000)
+    assert schema.key_vocab("a", 10_000) is first  # a hit returns the same read-only object
+    for name in "bcdefgh":
+        schema.key_vocab(name, 10_000)  # ~0.7 MB each: only the newest few fit
+    assert schema.vocab_cache_bytes() <= 2_000_000
+    assert ("a", 10_000) not in schema._vocabs and ("h", 10_000) in schema._vocabs
+    big = schema.key_vocab("huge", 50_000)  # larger than the budget alone: kept, the rest dropped
+    assert list(schema._vocabs) == [("huge", 50_000)] and len(big) == 50_000

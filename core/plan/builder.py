@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlglot import exp
+from sqlglot.errors import SqlglotError
 
 from core.model.catalog import TableDef
 from core.model.plan import Distribution, Exchange, Operator, Plan, Requirement
@@ -292,14 +293,24 @@ class _Builder:
         return rel
 
     def match_recognize(self, rel: _Rel, partition: tuple[str, ...]) -> _Rel:
-        items = [exp.column(p) if p.replace("_", "a").isalnum() else exp.maybe_parse(p) for p in partition]
-        keys = tuple(k for k in (self.atom(rel, i) for i in items) if not self.is_bound(k))
+        keys = tuple(k for k in (self._partition_atom(rel, p) for p in partition) if not self.is_bound(k))
         req = Requirement("hash", keys) if keys else Requirement("single")
         names = tuple(self.name_of(rel, k) for k in keys)
         op = self.add("match_recognize", [rel], names,
                       f"MATCH_RECOGNIZE partitioned by {', '.join(names) or 'nothing (one place)'}", [req])
         self._stage(op, [keys] if keys else None)
         return _Rel(op, rel.cols, rel.scopes, _keyed(keys), rel.source_names)
+
+    def _partition_atom(self, rel: _Rel, text: str) -> str:
+        """A lifted PARTITION BY item (text) as an atom: a column, or the expression as written."""
+        if text.replace("_", "a").isalnum():
+            return self.atom(rel, exp.column(text))
+        try:
+            return self.atom(rel, exp.maybe_parse(text, dialect=self.dialect))  # type: ignore[call-overload]
+        except SqlglotError:
+            atom = f"expr:{text}"
+            self.atoms.name(atom, text)
+            return atom
 
     def _stage(self, op: int, key_sets: list[tuple[str, ...]] | None) -> None:
         if key_sets is None:
@@ -611,6 +622,9 @@ def build_plan(stmt: object, catalog: Mapping[str, TableDef], *, engine: str,
         rel = builder.query(query, {})
     except RecursionError:
         raise SqlSyntaxError("this statement nests too deeply to plan; simplify it",
+                             stmt.line, 1) from None  # type: ignore[attr-defined]
+    except SqlglotError as exc:
+        raise SqlSyntaxError(f"this statement could not be planned: {str(exc).splitlines()[0]}",
                              stmt.line, 1) from None  # type: ignore[attr-defined]
     sink = _sink_name(stmt)
     if sink:

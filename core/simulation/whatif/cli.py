@@ -11,10 +11,12 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
+from core.engines import engine_for_dialect, get_engine
 from core.errors import InvalidConfigError
 from core.simulation.config import SimulationConfig
 from core.simulation.throughput import worker_capacity
-from core.simulation.whatif.keys import count_keys
+from core.simulation.whatif.engine_hash import engine_hook
+from core.simulation.whatif.keys import Hasher, count_keys
 from core.simulation.whatif.pkg import DEFAULT_CHUNK, partial_key_grouping
 from core.simulation.whatif.placement import KeyGroups, ModHash, Placement, check_workers
 from core.simulation.whatif.rescale import rescale
@@ -73,13 +75,10 @@ def check(args: argparse.Namespace) -> None:
         raise InvalidConfigError(f"--pkg needs at least 1 choice, got {args.pkg}")
 
 
-def _placement(args: argparse.Namespace) -> Placement:
-    # Flink places keys by key groups; every other engine hashes mod W (until core/engines lands,
-    # the key hash itself is Partition Lab's mmh3 for all of them).
-    engine = getattr(args, "engine", None) or ("flink" if str(args.dialect).lower() == "flink" else None)
-    if engine == "flink":
-        return KeyGroups(getattr(args, "max_parallelism", None))
-    return ModHash()
+def _hook(args: argparse.Namespace) -> tuple[Hasher, Placement]:
+    """The simulation's engine (``--engine``, else the dialect's): its key hash and placement."""
+    engine = get_engine(getattr(args, "engine", None) or engine_for_dialect(args.dialect)).name
+    return engine_hook(engine, getattr(args, "max_parallelism", None))
 
 
 def run(args: argparse.Namespace, config: SimulationConfig, sql: str) -> WhatIfs:
@@ -90,10 +89,11 @@ def run(args: argparse.Namespace, config: SimulationConfig, sql: str) -> WhatIfs
                        trace=args.trace, trace_partitions=args.partitions or args.source_partitions,
                        statement=args.statement, strategy=args.strategy,
                        auto_select=getattr(args, "auto_select", True))
-    place = _placement(args)
+    hasher, place = _hook(args)
     fields: dict[str, Any] = {}
     lines: list[str] = []
-    counts = count_keys(src.batches(), src.key_columns) if args.sweep or args.rescale or args.salt else None
+    wanted = args.sweep or args.rescale or args.salt
+    counts = count_keys(src.batches(), src.key_columns, hasher=hasher) if wanted else None
     if args.sweep is not None and counts is not None:
         capacity = worker_capacity(config.cost_us, config.hash_cost_us, config.shuffle_cost_us, 1.0, 1.0)
         r = sweep(counts, parse_workers(args.sweep), capacity=capacity, placement=place,
@@ -109,18 +109,18 @@ def run(args: argparse.Namespace, config: SimulationConfig, sql: str) -> WhatIfs
         lines += [f"  warning: {w}" for f in rr.families for w in f.warnings]
     if args.two_phase:
         t = two_phase(src.batches(), src.key_columns, config.workers, mini_batch=args.mini_batch,
-                      placement=place)
+                      placement=place, hasher=hasher)
         fields["two_phase"] = t.to_dict()
         lines += ["two-phase: " + t.sentence(), f"  local loads {list(t.local.loads)}",
                   f"  global loads {list(t.global_stage.loads)} (single phase {list(t.single_phase.loads)})"]
     if args.salt is not None and counts is not None:
-        s = salting(counts, config.workers, args.salt, placement=place)
+        s = salting(counts, config.workers, args.salt, placement=place, hasher=hasher)
         fields["salting"] = s.to_dict()
         lines += ["salting: " + s.sentence(), f"  salted loads {list(s.salted.loads)}",
                   f"  merge loads {list(s.merge.loads)}"]
     if args.pkg is not None:
         k = partial_key_grouping(src.batches(), src.key_columns, config.workers, d=args.pkg,
-                                 chunk=DEFAULT_CHUNK, placement=place)
+                                 chunk=DEFAULT_CHUNK, placement=place, hasher=hasher)
         fields["pkg"] = k.to_dict()
         lines += ["pkg: " + k.sentence(), f"  loads {list(k.pkg.loads)} (hashed {list(k.hashed.loads)})"]
     return WhatIfs(fields, "\nwhat-ifs\n" + "\n".join(lines) + "\n")

@@ -39,6 +39,7 @@ _PLUGIN_COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("simulate", ("core.simulation.cli_simulate",)),
     ("bench", ("core.bench.cli_bench", "core.simulation.cli_bench", "core.cli_bench",
                "core.strategies.cli_bench")),
+    ("verify", ("core.flink.verify_cli",)),
 )
 
 

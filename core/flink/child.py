@@ -3,12 +3,14 @@
 It reads one JSON request per line on stdin and answers one JSON line on its private copy of
 stdout; fd 1 itself is pointed at stderr so nothing the JVM or py4j prints can corrupt the protocol.
 Only the standard library and PyFlink are imported here, so any interpreter with ``apache-flink``
-can run it. Requests: ``start {config}``, ``execute {sql}``, ``explain {sql}``, ``columns {sql}``, ``submit {sql}``,
-``cancel``, ``close``. Answers: ``{"ok": true, ...}`` or ``{"ok": false, "error": str, "kind": str}``.
+can run it. Requests: ``start {config}``, ``execute {sql}``, ``explain {sql}``, ``columns {sql}``,
+``submit {sql}``, ``cancel``, ``close``. Answers: ``{"ok": true, ...}`` or
+``{"ok": false, "error": str, "kind": str}``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -28,12 +30,17 @@ class _Session:
         self.job: Any = None
 
     def start(self, config: dict[str, str]) -> dict[str, Any]:
-        from pyflink.table import EnvironmentSettings, TableEnvironment  # the JVM starts here
+        from pyflink.common import Configuration  # the JVM starts here
+        from pyflink.table import EnvironmentSettings, TableEnvironment
         from pyflink.version import __version__
 
-        self.env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+        # Cluster options (REST port, parallelism, remote target) only take effect when given at
+        # creation; setting them on the table config later does not reach the mini-cluster.
+        conf = Configuration()
         for key, value in config.items():
-            self.env.get_config().set(key, str(value))
+            conf.set_string(key, str(value))
+        settings = EnvironmentSettings.new_instance().in_streaming_mode().with_configuration(conf).build()
+        self.env = TableEnvironment.create(settings)
         return {"version": __version__}
 
     def execute(self, sql: str) -> dict[str, Any]:
@@ -91,10 +98,8 @@ def main() -> int:
             answer = {"ok": False, "kind": "flink", "error": str(exc)}
         out.write(json.dumps(answer) + "\n")
         out.flush()
-    try:
+    with contextlib.suppress(Exception):  # closing anyway; the parent kills the process group next
         session.cancel()
-    except Exception:  # noqa: BLE001 - closing anyway; the parent kills the process group next
-        pass
     return 0
 
 

@@ -7,9 +7,12 @@ query is then explained with ``explain_sql``. ``INSERT INTO t`` where ``t`` is n
 
 from __future__ import annotations
 
+import functools
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from core.flink.errors import FlinkRejectedError
 from core.flink.plan_text import FlinkExchange, exchanges_of
@@ -26,6 +29,7 @@ from core.flink.script import (
 
 __all__ = ["ExplainedStatement", "ScriptExplain", "explain_script"]
 
+T = TypeVar("T")
 _TIME_ATTRIBUTE = re.compile(r"\s*\*[A-Z]+\*")
 
 
@@ -80,9 +84,11 @@ def explain_script(sql: str, session: FlinkSession) -> ScriptExplain:
         parts = insert_parts(st.text)
         if parts and parts[0].split(".")[-1].lower() not in declared:
             sink, cols, query = parts
-            _run(session.execute, _run(lambda q: _blackhole_for(session, sink, cols, q), query, st), st)
+            ddl = _run(functools.partial(_blackhole_for, session, sink, cols), query, st)
+            _run(session.execute, ddl, st)
             declared.add(sink.split(".")[-1].lower())
-            notes.append(f"sink {sink} is not declared: explained into a blackhole table with the query's columns")
+            notes.append(f"sink {sink} is not declared: explained into a blackhole table with the query's "
+                         "columns")
         began = time.perf_counter()
         text = _run(session.explain, st.text, st)
         explain_times.append(time.perf_counter() - began)
@@ -102,7 +108,7 @@ def _optimized(text: str) -> str:
     return optimized_section(text)
 
 
-def _run(fn, arg, st: ScriptStatement):  # type: ignore[no-untyped-def]
+def _run(fn: Callable[[str], T], arg: str, st: ScriptStatement) -> T:
     try:
         return fn(arg)
     except FlinkRejectedError as exc:

@@ -39,7 +39,7 @@ class FlinkExchange:
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"kind": self.kind, "keys": list(self.keys), "feeds": self.feeds,
                                   "producer": self.producer}
-        if self.key_expressions != self.keys:
+        if self.key_expressions and self.key_expressions != self.keys:
             out["key_expressions"] = list(self.key_expressions)
         return out
 

@@ -7,6 +7,7 @@ Flink error, the child dying, KeyboardInterrupt — goes through :meth:`FlinkSes
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -25,7 +26,7 @@ from typing import Any
 from core.flink import INSTALL_HINT
 from core.flink.errors import FlinkError, FlinkRejectedError, FlinkTimeoutError, FlinkUnavailableError
 
-__all__ = ["FlinkSession", "flink_python", "flink_message", "check_java", "DEFAULT_JVM_ARGS"]
+__all__ = ["FlinkSession", "flink_python", "require_flink", "flink_message", "check_java", "DEFAULT_JVM_ARGS"]
 
 DEFAULT_JVM_ARGS = "-Xmx768m -XX:+UseSerialGC"
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
@@ -34,6 +35,18 @@ _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 def flink_python() -> str:
     """The interpreter that runs the child: ``$PARTITION_LAB_FLINK_PYTHON``, else this one."""
     return os.environ.get("PARTITION_LAB_FLINK_PYTHON") or sys.executable
+
+
+def require_flink() -> None:
+    """Raise :class:`FlinkUnavailableError` (with the install line) when the child cannot import PyFlink.
+
+    Only this interpreter can be checked without starting anything; a separate
+    ``$PARTITION_LAB_FLINK_PYTHON`` is trusted and reports a missing PyFlink when it starts.
+    """
+    import importlib.util
+
+    if flink_python() == sys.executable and importlib.util.find_spec("pyflink") is None:
+        raise FlinkUnavailableError(f"Flink features need PyFlink, which is not installed: {INSTALL_HINT}")
 
 
 def check_java(env: dict[str, str] | None = None) -> str:
@@ -84,6 +97,8 @@ class FlinkSession:
     ``start_timeout_s`` bounds JVM start-up, ``timeout_s`` every later request.
     """
 
+    close_grace_s = 3.0  # how long the child may take to stop its job and JVM before it is killed
+
     def __init__(self, *, config: dict[str, str] | None = None, start_timeout_s: float = 120.0,
                  timeout_s: float = 120.0, command: Sequence[str] | None = None,
                  env: dict[str, str] | None = None) -> None:
@@ -118,7 +133,7 @@ class FlinkSession:
         env.setdefault("JVM_ARGS", DEFAULT_JVM_ARGS)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PROJECT_ROOT, env.get("PYTHONPATH", "")) if p)
         command = self._command or [flink_python(), "-m", "core.flink.child"]
-        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115
         began = time.perf_counter()
         try:
             self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -149,7 +164,7 @@ class FlinkSession:
                 if proc.poll() is None and proc.stdin is not None:
                     proc.stdin.write('{"op": "close"}\n')
                     proc.stdin.flush()
-                    proc.wait(timeout=3)
+                    proc.wait(timeout=self.close_grace_s)
             except (OSError, ValueError, subprocess.TimeoutExpired):
                 pass
             _kill_group(proc)
@@ -171,16 +186,16 @@ class FlinkSession:
         except OSError:
             raise self._died() from None
         try:
-            line = self._answers.get(timeout=limit)
-        except queue.Empty:
-            self.close()
-            raise FlinkTimeoutError(f"Flink did not answer {payload.get('op')!r} within {limit:g} s; "
-                                    "the JVM was stopped (raise the time-out or lower the load)") from None
-        except BaseException:
+            line = self._wait(proc, limit)
+        except BaseException:  # KeyboardInterrupt included: never leave the JVM behind
             self.close()
             raise
         if line is None:
             raise self._died()
+        if line == "":
+            self.close()
+            raise FlinkTimeoutError(f"Flink did not answer {payload.get('op')!r} within {limit:g} s; "
+                                    "the JVM was stopped (raise the time-out or lower the load)")
         answer: dict[str, Any] = json.loads(line)
         if answer.get("ok"):
             return answer
@@ -190,6 +205,23 @@ class FlinkSession:
             raise FlinkUnavailableError(f"PyFlink is not installed for {flink_python()} ({message}); "
                                         f"{INSTALL_HINT}")
         raise FlinkRejectedError(flink_message(message))
+
+    def _wait(self, proc: subprocess.Popen[str], limit: float) -> str | None:
+        """The next answer line; None when the child exited, '' on time-out. The child's own exit is
+        checked too, because a grandchild holding the pipe open would hide the end of the stream."""
+        deadline = time.monotonic() + limit
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return ""
+            try:
+                return self._answers.get(timeout=min(left, 0.25))
+            except queue.Empty:
+                if proc.poll() is not None:
+                    try:
+                        return self._answers.get(timeout=0.1)
+                    except queue.Empty:
+                        return None
 
     def _died(self) -> FlinkError:
         tail = self._stderr_tail()
@@ -229,10 +261,8 @@ class FlinkSession:
 
 def _kill_group(proc: subprocess.Popen[str]) -> None:
     """SIGKILL the child's process group (it leads its own session) and reap the child."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from core.flink.plan_text import split_top_level
 
-__all__ = ["ScriptStatement", "Substitution", "split_script", "runnable_ddl", "RUNNABLE_CONNECTORS"]
+__all__ = ["ScriptStatement", "Substitution", "split_script", "runnable_ddl", "rebuild_table", "connector_of",
+           "table_name", "insert_parts", "sink_tables", "RUNNABLE_CONNECTORS"]
 
 RUNNABLE_CONNECTORS = frozenset({"datagen", "filesystem", "blackhole", "print"})
 _EXECUTE_WORDS = frozenset({"CREATE", "DROP", "ALTER", "USE", "SET", "RESET", "LOAD", "UNLOAD"})
@@ -125,40 +126,53 @@ def table_name(statement: str) -> str | None:
     return match.group("name").replace("`", "").split(".")[-1].lower() if match else None
 
 
-def runnable_ddl(statement: str, *, sink: bool = False) -> tuple[str, Substitution | None]:
-    """``statement`` itself when Flink can run it here, else the same table on datagen (blackhole for a
-    sink) and what was replaced. ``CREATE TABLE ... AS`` and ``LIKE`` forms are returned unchanged."""
+def rebuild_table(statement: str, with_clause: str) -> tuple[str, tuple[str, ...]] | None:
+    """The ``CREATE TABLE`` with its WITH clause replaced by ``with_clause`` and metadata columns made
+    plain, plus the names of those columns; None when ``statement`` is not a plain CREATE TABLE."""
     match = _CREATE.match(statement)
     if not match:
-        return statement, None
+        return None
     open_at = match.end() - 1
     close_at = _matching_paren(statement, open_at)
-    if close_at < 0:
-        return statement, None
-    rest = statement[close_at + 1:]
-    options = dict(_OPTION.findall(rest)) if re.match(r"\s*(COMMENT\s+'[^']*'\s*)?(PARTITIONED\s+BY\s*\([^)]*\)"
-                                                      r"\s*)?WITH\s*\(", rest, re.I) else {}
-    if re.search(r"\bLIKE\b|\bAS\s+SELECT\b", rest, re.I):
-        return statement, None
-    connector = options.get("connector", "").lower()
-    if connector in RUNNABLE_CONNECTORS:
-        return statement, None
+    if close_at < 0 or re.search(r"\bLIKE\b|\bAS\s+SELECT\b", statement[close_at + 1:], re.I):
+        return None
     columns, dropped = [], []
     for item in split_top_level(statement[open_at + 1:close_at]):
         if _METADATA.search(item):
             dropped.append(item.split(None, 1)[0].strip("`"))
             item = _METADATA.sub("", item)
         columns.append(item)
-    replacement = "blackhole" if sink else "datagen"
-    head = statement[:open_at].rstrip()
     body = ",\n  ".join(columns)
-    new = f"{head} (\n  {body}\n) WITH ('connector' = '{replacement}')"
-    name = match.group("name").replace("`", "")
-    return new, Substitution(name, connector, replacement, tuple(dropped))
+    return f"{statement[:open_at].rstrip()} (\n  {body}\n) {with_clause}", tuple(dropped)
 
 
-_INSERT = re.compile(r"^\s*INSERT\s+(?:INTO|OVERWRITE)\s+(?P<sink>[\w.`]+)\s*(?P<cols>\([^)]*\))?\s*(?P<query>.*)$",
-                     re.I | re.S)
+def connector_of(statement: str) -> str:
+    """The lower-case ``'connector'`` option of a CREATE TABLE ('' when none is given)."""
+    match = _CREATE.match(statement)
+    if not match:
+        return ""
+    close_at = _matching_paren(statement, match.end() - 1)
+    options = dict(_OPTION.findall(statement[close_at + 1:])) if close_at > 0 else {}
+    return options.get("connector", "").lower()
+
+
+def runnable_ddl(statement: str, *, sink: bool = False) -> tuple[str, Substitution | None]:
+    """``statement`` itself when Flink can run it here, else the same table on datagen (blackhole for a
+    sink) and what was replaced. ``CREATE TABLE ... AS`` and ``LIKE`` forms are returned unchanged."""
+    connector = connector_of(statement)
+    if connector in RUNNABLE_CONNECTORS:
+        return statement, None
+    replacement = "blackhole" if sink else "datagen"
+    rebuilt = rebuild_table(statement, f"WITH ('connector' = '{replacement}')")
+    if rebuilt is None:
+        return statement, None
+    match = _CREATE.match(statement)
+    name = match.group("name").replace("`", "") if match else "?"
+    return rebuilt[0], Substitution(name, connector, replacement, rebuilt[1])
+
+
+_INSERT = re.compile(r"^\s*INSERT\s+(?:INTO|OVERWRITE)\s+(?P<sink>[\w.`]+)\s*(?P<cols>\([^)]*\))?"
+                     r"\s*(?P<query>.*)$", re.I | re.S)
 
 
 def insert_parts(statement: str) -> tuple[str, tuple[str, ...], str] | None:
@@ -166,7 +180,8 @@ def insert_parts(statement: str) -> tuple[str, tuple[str, ...], str] | None:
     match = _INSERT.match(statement)
     if not match:
         return None
-    cols = tuple(c.strip().strip("`") for c in (match.group("cols") or "").strip("()").split(",") if c.strip())
+    listed = (match.group("cols") or "").strip("()").split(",")
+    cols = tuple(c.strip().strip("`") for c in listed if c.strip())
     return match.group("sink").replace("`", ""), cols, match.group("query")
 
 

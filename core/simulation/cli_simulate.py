@@ -49,6 +49,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="seconds a worker may take to answer before the run fails (60)")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress bar on stderr: auto = when stderr is a terminal (auto)")
+    from core.flink.simulate_hook import add_measure_arguments
+
+    add_measure_arguments(p)
     p.set_defaults(run=run)
     return p
 
@@ -69,18 +72,23 @@ def _config(args: argparse.Namespace) -> SimulationConfig:
 def run(args: argparse.Namespace) -> int:
     """Run ``simulate`` for parsed arguments; errors propagate to the CLI's handler (exit 2)."""
     from core.cli import read_sql
+    from core.flink.simulate_hook import check_measure, format_measured, measure_for
     from core.simulation.api import simulate
 
+    check_measure(args)
     config = _config(args)
+    sql = read_sql(args.file)
     result = simulate(
-        read_sql(args.file), dialect=args.dialect, tree=args.tree, source_keys=tuple(args.source_key),
+        sql, dialect=args.dialect, tree=args.tree, source_keys=tuple(args.source_key),
         source_partitions=args.partitions or args.source_partitions, strategies=args.strategies,
         config=config, trace=args.trace, statement=args.statement, strategy=args.strategy,
         auto_select=getattr(args, "auto_select", True), progress=_progress(args, config.records))
+    measured = measure_for(args, sql)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        print(json.dumps({**result.to_dict(), **({"measured": measured} if measured else {})},
+                         ensure_ascii=False))
     else:
-        sys.stdout.write(format_table(result))
+        sys.stdout.write(format_table(result) + (format_measured(measured) if measured else ""))
     return 0
 
 

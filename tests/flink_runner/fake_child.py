@@ -25,7 +25,7 @@ elif mode == "nopyflink":
     sys.stderr.write("ModuleNotFoundError: No module named 'pyflink'\n")
     sys.exit(1)
 elif mode == "serve":
-    log = open(sys.argv[2], "a")
+    log = open(sys.argv[2], "a")  # noqa: SIM115 - kept open for the fake's whole life
     for line in sys.stdin:
         req = json.loads(line)
         log.write(req["op"] + "\n")

@@ -1,5 +1,6 @@
 """Reading exchanges out of recorded Flink 2.3.0 explain outputs, and Flink's error text."""
 
+# ruff: noqa: E501  (the plans below are Flink's output, recorded verbatim)
 from __future__ import annotations
 
 from core.flink.plan_text import exchanges_of, split_top_level

@@ -111,3 +111,19 @@ def test_a_bad_java_home_fails_before_any_process_starts(tmp_path: Path) -> None
 def test_no_java_on_path_is_a_clean_error(tmp_path: Path) -> None:
     with pytest.raises(FlinkUnavailableError, match="no `java` is on PATH"):
         check_java({"PATH": str(tmp_path)})
+
+
+def test_a_measured_run_that_never_settles_cancels_the_job_and_kills_the_child(
+        pid_file: Path, tmp_path: Path) -> None:
+    from core.flink.measure import measure_flink
+
+    trace = tmp_path / "t.csv"
+    trace.write_text("user_id\nu1\nu2\n")
+    log = tmp_path / "log"
+    # The fake accepts the job, but no REST server ever answers: the poll must give up and cancel.
+    settled = r"did not settle within 2 s \(last: none\); the job was cancelled"
+    with pytest.raises(FlinkTimeoutError, match=settled):
+        measure_flink("SELECT user_id, COUNT(*) FROM ev GROUP BY user_id", str(trace), 2, timeout_s=2,
+                      command=[sys.executable, FAKE, "serve", str(log)])
+    assert log.read_text().split() == ["start", "execute", "columns", "execute", "submit", "cancel", "close"]
+    _assert_all_gone(_pids(pid_file))

@@ -22,7 +22,8 @@ JOIN = (FlinkExchange("hash", ("carrier",), "GroupAggregate", "Calc"),
 
 
 def test_same_exchanges_in_any_order_with_qualifiers_and_case_agree() -> None:
-    v = compare_statement(0, JOIN, [("hash", ("s.ORDER_ID",)), ("hash", ("Carrier",)), ("hash", ("order_id",))])
+    ours = [("hash", ("s.ORDER_ID",)), ("hash", ("Carrier",)), ("hash", ("order_id",))]
+    v = compare_statement(0, JOIN, ours)
     assert v.agree and [x["verdict"] for x in v.verdicts] == ["same"] * 3 and v.notes == ()
 
 
@@ -74,7 +75,8 @@ def test_the_json_document_has_the_documented_shape_and_the_text_shows_both_side
     assert set(st) >= {"index", "flink", "partition_lab", "agree", "notes"}
     assert st["index"] == 1 and st["agree"] is False
     assert st["flink"][0] == {"kind": "hash", "keys": ["carrier"], "feeds": "GroupAggregate"}
-    assert st["partition_lab"] == [{"kind": "hash", "keys": ["carrier"]}, {"kind": "hash", "keys": ["order_id"]}]
+    assert st["partition_lab"] == [{"kind": "hash", "keys": ["carrier"]},
+                                   {"kind": "hash", "keys": ["order_id"]}]
     text = format_report(report)
     assert "statement 2: DIFFERENT" in text and "hash[carrier] -> GroupAggregate" in text
     assert "0 of 1 statements agree" in text
@@ -110,10 +112,12 @@ def test_the_cli_does_not_import_pyflink_and_verify_without_it_says_how_to_insta
         pytest.skip("pyflink is installed in this interpreter")
     sql = tmp_path / "q.sql"
     sql.write_text("SELECT 1")
+    root = str(Path(__file__).resolve().parents[2])
     run = subprocess.run([sys.executable, "-m", "core.cli", "verify", str(sql), "--json"],
-                         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2],
-                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+                         capture_output=True, text=True, cwd=root,
+                         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": root})
     assert run.returncode == 2
-    assert run.stderr.strip().splitlines()[0].startswith("error: ") and "pip install -e '.[flink]'" in run.stderr
+    assert run.stderr.strip().splitlines()[0].startswith("error: ")
+    assert "pip install -e '.[flink]'" in run.stderr
     assert "Traceback" not in run.stderr
     assert "error" in json.loads(run.stdout)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from core.flink.errors import FlinkRejectedError
-from core.flink.plan_text import FlinkExchange, exchanges_of
+from core.flink.plan_text import FlinkExchange, exchanges_of, optimized_section
 from core.flink.runner import FlinkSession
 from core.flink.script import (
     ScriptStatement,
@@ -93,19 +93,13 @@ def explain_script(sql: str, session: FlinkSession) -> ScriptExplain:
         text = _run(session.explain, st.text, st)
         explain_times.append(time.perf_counter() - began)
         explained.append(ExplainedStatement(st.index, len(explained), st.text, tuple(exchanges_of(text)),
-                                            _optimized(text), tuple(notes)))
+                                            optimized_section(text), tuple(notes)))
     timings = {"jvm_start_s": session.start_s}
     if explain_times:
         timings["first_explain_s"] = explain_times[0]
     if len(explain_times) > 1:
         timings["later_explain_s"] = sum(explain_times[1:]) / (len(explain_times) - 1)
     return ScriptExplain(session.version, tuple(explained), tuple(substitutions), timings)
-
-
-def _optimized(text: str) -> str:
-    from core.flink.plan_text import optimized_section
-
-    return optimized_section(text)
 
 
 def _run(fn: Callable[[str], T], arg: str, st: ScriptStatement) -> T:

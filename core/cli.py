@@ -47,6 +47,7 @@ _PLUGIN_COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("route", ("core.engines.route_cli",)),
     ("bench", ("core.bench.cli_bench", "core.simulation.cli_bench", "core.cli_bench",
                "core.strategies.cli_bench")),
+    ("verify", ("core.flink.verify_cli",)),
 )
 
 

@@ -59,6 +59,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress bar on stderr: auto = when stderr is a terminal (auto)")
     whatif_cli.add_arguments(p)
+    from core.flink.simulate_hook import add_measure_arguments
+
+    add_measure_arguments(p)
     p.set_defaults(run=run)
     return p
 
@@ -116,9 +119,11 @@ def _config(args: argparse.Namespace) -> SimulationConfig:
 def run(args: argparse.Namespace) -> int:
     """Run ``simulate`` for parsed arguments; errors propagate to the CLI's handler (exit 2)."""
     from core.cli import read_sql
+    from core.flink.simulate_hook import check_measure, format_measured, measure_for
     from core.simulation.api import simulate
 
     args = _bounded(args)
+    check_measure(args)
     config = _config(args)
     whatif_cli.check(args)
     if config.process_note:
@@ -130,13 +135,15 @@ def run(args: argparse.Namespace) -> int:
         config=config, trace=args.trace, statement=args.statement, strategy=args.strategy,
         auto_select=getattr(args, "auto_select", True), progress=_progress(args, config.records))
     whatifs = whatif_cli.run(args, config, sql)
+    measured = measure_for(args, sql)
     if args.json:
-        data = {**result.to_dict(), **whatifs.fields}
+        data = {**result.to_dict(), **whatifs.fields, **({"measured": measured} if measured else {})}
         if config.process_note:  # an extra key: the documented ones stay as they are
             data["notes"] = [config.process_note]
         print(json.dumps(data, ensure_ascii=False))
     else:
-        sys.stdout.write(format_table(result) + whatifs.text)
+        sys.stdout.write(format_table(result) + whatifs.text
+                         + (format_measured(measured) if measured else ""))
     return 0
 
 

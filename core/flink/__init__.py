@@ -1,0 +1,14 @@
+"""Real Apache Flink in the loop: explain a script with Flink's planner, measure a job's per-subtask load.
+
+Nothing here imports PyFlink in this process. Flink runs in a child process (``core.flink.child``)
+that owns one JVM; this side talks to it in JSON lines and always kills it when done. The optional
+extra installs it: ``pip install -e '.[flink]'``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["FLINK_VERSION", "INSTALL_HINT"]
+
+# The version the planner facts and this package were tested against (pyproject's `flink` extra).
+FLINK_VERSION = "2.3.0"
+INSTALL_HINT = "pip install -e '.[flink]'  (apache-flink==2.3.0, needs Java 11+)"

@@ -1,7 +1,7 @@
--- title: Nexmark-style hot auctions: bids per auction in sliding windows, keyed by auction
+-- title: Nexmark-style hot auctions: bids per auction in sliding windows, on a topic keyed by auction
 -- dialect: flink
--- expect-strategy: always_hash
--- expect-extended: always_hash
+-- expect-strategy: smart_repartition
+-- expect-extended: smart_repartition
 -- expect-velostream: sticky_partition
 CREATE TABLE bid (
     auction  BIGINT,

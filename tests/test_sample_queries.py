@@ -7,6 +7,8 @@ file the expectations are about the last statement.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
@@ -98,3 +100,23 @@ def test_the_multi_statement_pipeline_infers_alignment_from_primary_key() -> Non
     assert last.decision.aligned is True
     assert last.decision.routing_keys == ("symbol",)
     assert "written by an earlier statement" in last.decision.path[-1].reason
+
+
+# --- golden expected JSON: the whole analyze contract, one file beside each sample ----------------
+# Regenerate after a deliberate change with PARTITION_LAB_UPDATE_GOLDEN=1, then read the diff.
+
+def _analysis_json(path: Path) -> dict[str, object]:
+    h = headers(path)
+    result = analyze(path.read_text(encoding="utf-8"), dialect=h["dialect"][0],
+                     source_keys=h.get("source-key", []))
+    return json.loads(json.dumps(result.to_dict()))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_analysis_matches_the_golden_json_beside_the_sample(path: Path) -> None:
+    golden = path.with_suffix(".expected.json")
+    got = _analysis_json(path)
+    if os.environ.get("PARTITION_LAB_UPDATE_GOLDEN") == "1":
+        golden.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert golden.is_file(), f"{golden.name} is missing: run with PARTITION_LAB_UPDATE_GOLDEN=1"
+    assert got == json.loads(golden.read_text(encoding="utf-8"))

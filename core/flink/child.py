@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from typing import Any, TextIO
 
@@ -24,9 +25,13 @@ def _protocol_stream() -> TextIO:
     return out
 
 
+_SET = re.compile(r"""^\s*SET\s+['"`]?(?P<key>[\w.\-]+)['"`]?\s*=\s*['"`]?(?P<value>[^'"`;]*)['"`]?\s*;?\s*$""",
+                  re.IGNORECASE | re.DOTALL)
+_RESET = re.compile(r"^\s*RESET\b", re.IGNORECASE)
+
 class _Session:
     def __init__(self) -> None:
-        self.env: Any = None
+        self.env: Any = None  # a pyflink TableEnvironment once started
         self.job: Any = None
 
     def start(self, config: dict[str, str]) -> dict[str, Any]:
@@ -44,6 +49,14 @@ class _Session:
         return {"version": __version__}
 
     def execute(self, sql: str) -> dict[str, Any]:
+        # The SQL client's SET / RESET lines are not statements of the Table API: apply them to the
+        # table config (planner options such as mini-batch or agg-phase-strategy take effect).
+        setting = _SET.match(sql)
+        if setting:
+            self.env.get_config().set(setting.group("key"), setting.group("value"))
+            return {}
+        if _RESET.match(sql):
+            return {}
         self.env.execute_sql(sql)
         return {}
 

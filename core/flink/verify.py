@@ -139,10 +139,7 @@ def partition_lab_exchanges(sql: str, dialect: str) -> list[list[PlExchange]]:
     """Partition Lab's exchanges per statement, from ``analyze(...).to_dict()``'s operator plans."""
     from core.analysis import analyze
 
-    try:
-        result = analyze(sql, dialect=dialect, engine="flink")  # type: ignore[call-arg]
-    except TypeError:  # builds whose analyze() has no engine parameter yet
-        result = analyze(sql, dialect=dialect)
+    result = analyze(sql, dialect=dialect, engine="flink")
     out: list[list[PlExchange]] = []
     statements: list[Any] = list(result.to_dict()["statements"])  # type: ignore[call-overload]
     for st in statements:

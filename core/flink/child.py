@@ -25,8 +25,8 @@ def _protocol_stream() -> TextIO:
     return out
 
 
-_SET = re.compile(r"""^\s*SET\s+['"`]?(?P<key>[\w.\-]+)['"`]?\s*=\s*['"`]?(?P<value>[^'"`;]*)['"`]?\s*;?\s*$""",
-                  re.IGNORECASE | re.DOTALL)
+_SET = re.compile(r"""^\s*SET\s+['"`]?(?P<key>[\w.\-]+)['"`]?\s*=\s*"""
+                  r"""['"`]?(?P<value>[^'"`;]*)['"`]?\s*;?\s*$""", re.IGNORECASE | re.DOTALL)
 _RESET = re.compile(r"^\s*RESET\b", re.IGNORECASE)
 
 class _Session:

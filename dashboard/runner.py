@@ -181,7 +181,7 @@ def _simulate_trace(
             raise
         except PartitionLabError as error:
             # Messages name the file: show the upload's name, never this server's temporary path.
-            message = str(error).replace(str(path), name).replace(folder, "")
+            message = str(error).replace(str(path), name).replace(folder, "").replace(path.name, name)
             raise type(error)(message) from None
 
 

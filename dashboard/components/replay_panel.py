@@ -32,6 +32,10 @@ def _approved(scenario: Scenario) -> bool:
 def run_replay(scenario: Scenario, *, key: str = "run_replay") -> Any | None:
     """The cached replay, run now if its estimate fits the auto-run budget (or the button was
     clicked and it fits the dashboard's budget); else None after saying why."""
+    # SQL the analysis refuses (e.g. a window that puts each record in millions of windows) is never
+    # replayed: its error, with the position, is the answer.
+    if call_safely(lambda: runner.analysis(scenario), scenario.sql) is None:
+        return None
     work = runner.estimate(scenario)
     refused = work.problems(DASHBOARD)
     if refused:

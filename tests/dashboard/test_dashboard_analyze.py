@@ -33,11 +33,11 @@ def test_aligned_group_by_picks_smart_and_highlights_the_path(app: AppTest) -> N
     assert not app.exception
     assert "smart_repartition" in texts(app)
     (dot,) = dot_sources(app)
-    # The taken path: both questions and the reached leaf carry the thick pen.
-    for node in ("has_group_by", "source_aligned", "smart_repartition"):
+    # The taken path (default tree: extended): its questions and the reached leaf carry the thick pen.
+    for node in ("multi_stage", "has_group_by", "source_aligned", "smart_on_group_keys"):
         line = next(ln for ln in dot.splitlines() if ln.strip().startswith(f'"{node}" ['))
         assert "penwidth=" in line, line
-    idle = next(ln for ln in dot.splitlines() if ln.strip().startswith('"has_order_by" ['))
+    idle = next(ln for ln in dot.splitlines() if ln.strip().startswith('"has_analytic" ['))
     assert "penwidth" not in idle
 
 

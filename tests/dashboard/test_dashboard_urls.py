@@ -106,7 +106,8 @@ def test_a_link_over_the_auto_run_budget_waits_for_a_click(params: dict[str, str
     assert not at.exception
     assert replays == [] and not plotly_figures(at)
     messages = [e.value for e in (*at.info, *at.error)]
-    assert any("Estimated work" in m or "too large for the dashboard" in m for m in messages), messages
+    assert any("Estimated work" in m or "too large for the dashboard" in m or "the limit is 10,000" in m
+               for m in messages), messages
 
 
 def test_the_hopping_link_is_refused_even_after_a_click(replays: list[Any]) -> None:
@@ -114,7 +115,9 @@ def test_the_hopping_link_is_refused_even_after_a_click(replays: list[Any]) -> N
     at.query_params.update({"sql": HOPPING})
     at.run()
     assert not at.exception and not at.button  # too large for the dashboard: no button at all
-    assert "GB of state" in at.error[0].value and replays == []
+    # The SQL front end refuses it first (86,400,000 windows per record), with the position.
+    assert "86,400,000 windows" in at.error[0].value and "column 60" in at.error[0].value
+    assert replays == []
 
 
 @pytest.mark.usefixtures("needs_simulation")

@@ -49,13 +49,16 @@ def test_flink_max_parallelism_option(trace: Path) -> None:
         simulate(GROUP, trace=trace, config=SimulationConfig(workers=3, engine="flink", max_parallelism=2))
 
 
-def test_default_engine_keeps_todays_results() -> None:
+def test_the_default_engine_is_the_dialects() -> None:
     cfg = SimulationConfig(records=20_000, keys=300, workers=5, processes=0, distribution="zipf:1.2")
-    before = simulate("SELECT a, b, COUNT(*) FROM t GROUP BY a, b", config=cfg)
-    named = simulate("SELECT a, b, COUNT(*) FROM t GROUP BY a, b", config=cfg, engine="partition-lab")
-    assert before.engine == "partition-lab"
-    assert {n: m.loads for n, m in before.strategies.items()} == {
-        n: m.loads for n, m in named.strategies.items()}
+    sql = "SELECT a, b, COUNT(*) FROM t GROUP BY a, b"
+    velo = simulate(sql, config=cfg)  # dialect velostream → Velostream's FNV-1a
+    assert velo.engine == "velostream"
+    plain = simulate(sql, config=cfg, dialect="risingwave")  # no engine of its own → partition-lab
+    named = simulate(sql, config=cfg, dialect="risingwave", engine="partition-lab")
+    assert plain.engine == "partition-lab"
+    assert {n: m.loads for n, m in plain.strategies.items()} == {n: m.loads for n, m in named.strategies.items()}
+    assert velo.strategies["always_hash"].loads != plain.strategies["always_hash"].loads
 
 
 def test_engine_routing_is_identical_inline_and_in_processes() -> None:

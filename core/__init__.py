@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from core.analysis import AnalysisResult, analyze, format_report
+from core.decide import AnalysisResult, analyze, format_report
 from core.errors import (
     InvalidConfigError,
     PartitionLabError,

@@ -144,7 +144,7 @@ def add_analysis_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
-    """Keyword arguments for :func:`core.analysis.analyze` from parsed analysis options."""
+    """Keyword arguments for :func:`core.decide.analyze` from parsed analysis options."""
     return {
         "dialect": args.dialect,
         "tree": args.tree,
@@ -157,7 +157,7 @@ def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
-    from core.analysis.api import analyze, format_report
+    from core.decide.api import analyze, format_report
 
     result = analyze(read_sql(args.file), engine=args.engine, **analysis_options(args))
     if args.json:

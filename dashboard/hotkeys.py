@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.analysis import parse_source_key
+from core.decide import parse_source_key
 from core.strategies import RoutingContext, make_strategy
 from core.workload import ColumnSpec, TopicSpec, WorkloadSchema, generate
 from dashboard.charts.data import result_dict

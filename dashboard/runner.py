@@ -17,9 +17,9 @@ from typing import Any
 
 import streamlit as st
 
-from core.analysis import analyze, load_tree
-from core.analysis.trees import Tree, load_tree_text
 from core.budget import DASHBOARD, WorkEstimate, estimate_work, windows_per_record
+from core.decide import analyze, load_tree
+from core.decide.trees import Tree, load_tree_text
 from core.errors import PartitionLabError, SqlSyntaxError
 from core.simulation import SimulationConfig, simulate
 from core.strategies.names import STRATEGY_NAMES
@@ -80,7 +80,7 @@ def _analyze(
 
 
 def analysis(scenario: Scenario) -> Any:
-    """``core.analysis.analyze`` for the scenario's query and analysis inputs."""
+    """``core.decide.analyze`` for the scenario's query and analysis inputs."""
     return _analyze(
         scenario.sql,
         scenario.dialect,

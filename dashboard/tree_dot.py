@@ -85,7 +85,7 @@ def _leaf_line(node_id: str, node: Any, reached: bool, chosen: str) -> str:
 
 
 def decision_dot(tree: Any, decision: Any) -> str:
-    """DOT for ``tree`` (core.analysis.trees.Tree) with ``decision``'s path highlighted."""
+    """DOT for ``tree`` (core.decide.trees.Tree) with ``decision``'s path highlighted."""
     steps, taken, leaf = taken_path(tree, decision)
     taken_set = set(taken)
     lines = [

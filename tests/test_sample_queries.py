@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from core.analysis import analyze
+from core.decide import analyze
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_queries"
 FILES = sorted(SAMPLES.glob("*.sql"))
@@ -69,8 +69,8 @@ def test_velostream_tree_picks_the_expected_strategy(path: Path) -> None:
 
 @pytest.mark.parametrize("tree", ["seed", "extended", "velostream"])
 def test_the_samples_reach_every_leaf_of_every_preset(tree: str) -> None:
-    from core.analysis.tree_schema import Leaf, Question
-    from core.analysis.trees import preset
+    from core.decide.tree_schema import Leaf, Question
+    from core.decide.trees import preset
 
     reached: set[tuple[str, ...]] = set()
     for path in FILES:

@@ -38,7 +38,7 @@ SIXTY_LINE_STATEMENT = _sixty_lines()
 
 def analysis_section(runs: int = 30, limit_ms: float = 50.0) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Median and best of ``runs`` full analyses (parse, profile, all three preset trees)."""
-    from core.analysis import analyze
+    from core.decide import analyze
 
     analyze(SIXTY_LINE_STATEMENT)  # after import: sqlglot builds its tables lazily on first use
     times = []

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.analysis.api import analyze
+from core.decide.api import analyze
 from core.errors import InvalidConfigError
 from core.model.profile import QueryProfile
 from core.strategies.base import RoutingContext

@@ -137,7 +137,7 @@ def _one_sided(side: str, pos: int, kind: str, feeds: str | None, rules: Sequenc
 
 def partition_lab_exchanges(sql: str, dialect: str) -> list[list[PlExchange]]:
     """Partition Lab's exchanges per statement, from ``analyze(...).to_dict()``'s operator plans."""
-    from core.analysis import analyze
+    from core.decide import analyze
 
     result = analyze(sql, dialect=dialect, engine="flink")
     out: list[list[PlExchange]] = []

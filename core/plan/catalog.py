@@ -67,7 +67,7 @@ def build_catalog(
 ) -> dict[str, TableDef]:
     """Every table the script declares, reads or writes, with merged facts (see module docstring).
 
-    ``metas`` are the per-statement source metadata of :func:`core.analysis.source_metadata`,
+    ``metas`` are the per-statement source metadata of :func:`core.decide.source_metadata`,
     already resolved with the precedence above; a source's last reading statement wins.
     """
     catalog: dict[str, TableDef] = {}

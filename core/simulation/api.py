@@ -9,11 +9,11 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from core.analysis.alignment import is_aligned, source_key
-from core.analysis.api import analyze
-from core.analysis.routing_keys import natural_keys
-from core.analysis.trees import Tree
 from core.budget import BATCH, Budget, WorkEstimate, estimate_work, windows_per_record
+from core.decide.alignment import is_aligned, source_key
+from core.decide.api import analyze
+from core.decide.routing_keys import natural_keys
+from core.decide.trees import Tree
 from core.engines import DEFAULT_ENGINE, EngineSettings, engine_for_dialect
 from core.engines.flink import max_parallelism_for
 from core.engines.settings import engine_settings

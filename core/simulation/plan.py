@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.analysis.routing_keys import analytic_keys, distinct_keys
+from core.decide.routing_keys import analytic_keys, distinct_keys
 from core.model.profile import QueryProfile
 from core.simulation.worker import SUPPORTED_AGGREGATES, OperatorKind, OperatorSpec
 from core.workload.columns import plain_name, referenced_columns

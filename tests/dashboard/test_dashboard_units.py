@@ -8,7 +8,7 @@ import sys
 import pytest
 from fake_result import fake_result
 
-from core.analysis import analyze, load_tree
+from core.decide import analyze, load_tree
 from dashboard import launch
 from dashboard.components.errors import caret_excerpt
 from dashboard.report import build_report, metrics_csv, metrics_json

@@ -89,7 +89,7 @@ def test_partition_lab_exchanges_says_when_the_build_has_no_plans(monkeypatch: p
         def to_dict(self) -> dict[str, object]:
             return {"statements": [{"strategy": "always_hash"}]}
 
-    monkeypatch.setattr("core.analysis.analyze", lambda sql, **kw: NoPlan())
+    monkeypatch.setattr("core.decide.analyze", lambda sql, **kw: NoPlan())
     with pytest.raises(PartitionLabError, match="no operator plans yet"):
         verify_mod.partition_lab_exchanges("SELECT 1", "flink")
 
@@ -97,7 +97,7 @@ def test_partition_lab_exchanges_says_when_the_build_has_no_plans(monkeypatch: p
         def to_dict(self) -> dict[str, object]:
             return {"statements": [{"plan": {"exchanges": [{"kind": "hash", "keys": ["k"]}]}}]}
 
-    monkeypatch.setattr("core.analysis.analyze", lambda sql, **kw: WithPlan())
+    monkeypatch.setattr("core.decide.analyze", lambda sql, **kw: WithPlan())
     assert verify_mod.partition_lab_exchanges("SELECT 1", "flink") == [[("hash", ("k",))]]
 
 

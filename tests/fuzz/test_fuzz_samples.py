@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import cli
-from core.analysis.api import analyze
+from core.decide.api import analyze
 from core.errors import PartitionLabError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.analysis.api import analyze
+from core.decide.api import analyze
 from core.errors import PartitionLabError
 from core.sql import read_script
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from core.analysis.alignment import parse_source_key, source_metadata
-from core.analysis.extract import extract_profiles
+from core.decide.alignment import parse_source_key, source_metadata
 from core.model.catalog import Column, TableDef
 from core.plan.catalog import build_catalog, ddl_metas, unknown_key_columns
+from core.sql.extract import extract_profiles
 
 TRADES = TableDef("Trades", kind="stream", columns=(Column("symbol", "VARCHAR"), Column("price", "DOUBLE")),
                   key=("symbol",), partitions=8, partitioner="murmur2", line=3)

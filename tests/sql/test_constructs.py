@@ -6,8 +6,8 @@ without qualifier in written spelling; expressions as SQL text.
 
 from __future__ import annotations
 
-from core.analysis.extract import extract_profiles
 from core.model.profile import Join, QueryProfile
+from core.sql.extract import extract_profiles
 
 
 def last(sql: str, dialect: str = "flink") -> QueryProfile:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.analysis.extract import profile_statement
 from core.sql import read_script
+from core.sql.extract import profile_statement
 
 SPARK = [
     "CREATE OR REFRESH STREAMING TABLE bronze_orders AS SELECT * FROM STREAM read_files('/landing/orders', "

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from core.analysis.api import analyze
-from core.analysis.extract import extract_profiles
+from core.decide.api import analyze
 from core.errors import SqlSyntaxError
 from core.sql import MAX_SQL_CHARS, read_script
+from core.sql.extract import extract_profiles
 
 
 def _seconds(sql: str) -> float:

@@ -121,7 +121,7 @@ def test_databricks_pipeline_statements_read_their_stream_source() -> None:
         ("create_table", "raw_events"), ("create_table", "clean"), ("create_table", "clean2"),
         ("create_view", "per_kind")]
     assert stmts[0].clauses.create is not None and stmts[0].clauses.create.columns == ("id", "kind")
-    from core.analysis.extract import profile_statement
+    from core.sql.extract import profile_statement
 
     assert profile_statement(stmts[1]).sources == ("live.raw_events",)
     assert profile_statement(stmts[2]).sources == ("live.clean",)

@@ -1,8 +1,8 @@
 """Decision trees: the shipped presets, user tree files and evaluating a tree on one statement.
 
 The presets live as data in ``trees/{seed,extended,velostream}.toml``; the node vocabulary is in
-:mod:`core.analysis.tree_schema`. Evaluation only follows branches: overrides, validation and
-correctness warnings are added by :mod:`core.analysis.selection`.
+:mod:`core.decide.tree_schema`. Evaluation only follows branches: overrides, validation and
+correctness warnings are added by :mod:`core.decide.selection`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from core.analysis.predicates import ALIGNMENT_PREDICATES, PREDICATES, Facts
-from core.analysis.routing_keys import keys_for
-from core.analysis.tree_schema import Leaf, Question, Tree, parse_tree
+from core.decide.predicates import ALIGNMENT_PREDICATES, PREDICATES, Facts
+from core.decide.routing_keys import keys_for
+from core.decide.tree_schema import Leaf, Question, Tree, parse_tree
 from core.errors import TreeFileError
 from core.model.decision import Decision, PathStep, SourceMeta
 from core.model.profile import QueryProfile
@@ -35,7 +35,7 @@ def preset(name: str) -> Tree:
     if name not in PRESETS:
         raise TreeFileError(f"unknown tree {name!r}; expected one of {', '.join(PRESETS)} "
                             "or a .toml/.json file")
-    text = resources.files("core.analysis").joinpath("trees", f"{name}.toml").read_text(encoding="utf-8")
+    text = resources.files("core.decide").joinpath("trees", f"{name}.toml").read_text(encoding="utf-8")
     return parse_tree(tomllib.loads(text), f"{name}.toml", name)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from core.analysis import routing_keys as keys
-from core.analysis.alignment import alignment_of, declare_hint, describe_source, explain_alignment, source_key
+from core.decide import routing_keys as keys
+from core.decide.alignment import alignment_of, declare_hint, describe_source, explain_alignment, source_key
 from core.model.decision import SourceMeta
 from core.model.profile import QueryProfile
 

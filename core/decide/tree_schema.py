@@ -8,7 +8,7 @@ Vocabulary (shared by the presets and user files)::
     [[nodes]]                  # a question node
     id = "has_group_by"
     question = "Has GROUP BY?"
-    predicate = "has_group_by" # one of core.analysis.predicates.PREDICATES
+    predicate = "has_group_by" # one of core.decide.predicates.PREDICATES
     yes = "..."                # id of the next node or leaf
     no = "..."
     unknown = "..."            # optional; an unknown answer follows ``no`` when omitted
@@ -27,8 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core.analysis.predicates import PREDICATES
-from core.analysis.routing_keys import KEY_KINDS
+from core.decide.predicates import PREDICATES
+from core.decide.routing_keys import KEY_KINDS
 from core.errors import TreeFileError, UnknownStrategyError
 from core.strategies.names import canonical_name
 

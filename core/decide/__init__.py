@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
-from core.analysis.alignment import is_aligned, parse_source_key, source_metadata
-from core.analysis.api import AnalysisResult, analyze, analyze_profiles, compare_presets
-from core.analysis.report import format_report
-from core.analysis.selection import decide
-from core.analysis.trees import PRESETS, Tree, evaluate, load_tree
+from core.decide.alignment import is_aligned, parse_source_key, source_metadata
+from core.decide.api import AnalysisResult, analyze, analyze_profiles, compare_presets
+from core.decide.report import format_report
+from core.decide.selection import decide
+from core.decide.trees import PRESETS, Tree, evaluate, load_tree
 from core.model.decision import Decision, PathStep, SourceMeta, StatementAnalysis
 from core.model.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
 

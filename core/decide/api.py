@@ -7,12 +7,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.analysis.alignment import parse_source_key, source_metadata
-from core.analysis.correctness import broken_needs
-from core.analysis.predicates import Facts
-from core.analysis.report import format_report
-from core.analysis.selection import decide
-from core.analysis.trees import PRESETS, Tree, evaluate, load_tree, preset
+from core.decide.alignment import parse_source_key, source_metadata
+from core.decide.correctness import broken_needs
+from core.decide.predicates import Facts
+from core.decide.report import format_report
+from core.decide.selection import decide
+from core.decide.trees import PRESETS, Tree, evaluate, load_tree, preset
 from core.errors import InvalidConfigError, SqlSyntaxError
 from core.limits import MAX_PARTITIONS
 from core.model.catalog import TableDef
@@ -154,10 +154,10 @@ def analyze(
     :class:`~core.errors.PartitionLabError` subclasses for bad options (checked before parsing).
     """
     # Late imports: the decision layer stays usable (and cheap to import) without the SQL front end.
-    from core.analysis.extract import profile_statement
     from core.plan.builder import build_plan
     from core.plan.rules import engine_for_dialect, rules_for
     from core.sql import read_script
+    from core.sql.extract import profile_statement
 
     chosen = load_tree(tree)  # options fail before parsing, so their errors are not hidden by SQL ones
     _check_options(source_keys, source_partitions, strategy)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.analysis import AnalysisResult, analyze, analyze_profiles, compare_presets, format_report
+from core.decide import AnalysisResult, analyze, analyze_profiles, compare_presets, format_report
 from core.errors import InvalidConfigError, SqlSyntaxError, UnknownStrategyError
 from core.model.profile import Aggregate, QueryProfile
 from core.strategies.names import ALIASES, STRATEGY_NAMES

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from core.analysis.alignment import alignment_of, norm
-from core.analysis.routing_keys import analytic_keys, distinct_keys
+from core.decide.alignment import alignment_of, norm
+from core.decide.routing_keys import analytic_keys, distinct_keys
 from core.model.decision import SourceMeta
 from core.model.profile import QueryProfile
 

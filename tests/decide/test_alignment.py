@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.analysis.alignment import alignment_of, is_aligned, parse_source_key, source_metadata
+from core.decide.alignment import alignment_of, is_aligned, parse_source_key, source_metadata
 from core.errors import InvalidConfigError
 from core.model.decision import SourceMeta
 from core.model.profile import QueryProfile

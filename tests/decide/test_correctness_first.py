@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.analysis import analyze
-from core.analysis.correctness import broken_needs
-from core.analysis.tree_schema import parse_tree
+from core.decide import analyze
+from core.decide.correctness import broken_needs
+from core.decide.tree_schema import parse_tree
 from core.errors import TreeFileError
 
 GROUPED = "SELECT symbol, COUNT(*) FROM trades GROUP BY symbol EMIT CHANGES;"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from core.analysis.correctness import broken_needs, correctness_warnings
-from core.analysis.predicates import Facts
-from core.analysis.routing_keys import natural_keys
-from core.analysis.trees import Tree, evaluate
+from core.decide.correctness import broken_needs, correctness_warnings
+from core.decide.predicates import Facts
+from core.decide.routing_keys import natural_keys
+from core.decide.trees import Tree, evaluate
 from core.errors import InvalidConfigError, UnknownStrategyError
 from core.model.decision import DecidedBy, Decision, PathStep, SourceMeta
 from core.model.profile import QueryProfile

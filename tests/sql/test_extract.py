@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.analysis.extract import extract_profiles
 from core.bench.analysis_time import SIXTY_LINE_STATEMENT
 from core.errors import SqlSyntaxError
 from core.model.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
+from core.sql.extract import extract_profiles
 
 
 def one(sql: str, dialect: str = "velostream") -> QueryProfile:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.analysis.alignment import norm
+from core.decide.alignment import norm
 from core.model.profile import QueryProfile, is_plain_column, is_window_bound
 
 __all__ = [

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.analysis.predicates import PREDICATES
-from core.analysis.tree_schema import Leaf, Question, Tree
-from core.analysis.trees import PRESETS, evaluate, load_tree, preset
+from core.decide.predicates import PREDICATES
+from core.decide.tree_schema import Leaf, Question, Tree
+from core.decide.trees import PRESETS, evaluate, load_tree, preset
 from core.errors import TreeFileError
 from core.model.decision import SourceMeta
 from core.model.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow

@@ -10,7 +10,7 @@ from core.model.plan import Plan
 from core.model.profile import QueryProfile, TimeWindow
 
 if TYPE_CHECKING:
-    from core.analysis.api import AnalysisResult
+    from core.decide.api import AnalysisResult
 
 __all__ = ["format_report", "describe_profile", "describe_plan", "format_duration"]
 

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-import signal
 import subprocess
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import cli
+from tests.fuzz.deadline import deadline
 
 ROOT = Path(__file__).resolve().parents[2]
 SQL = "SELECT symbol, COUNT(*) AS n FROM trades GROUP BY symbol"
@@ -48,24 +47,10 @@ def sql_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@contextlib.contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    def hung(signum: int, frame: object) -> None:
-        raise TimeoutError(f"example took more than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def _run(argv: list[str]) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     with (contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), warnings.catch_warnings(),
-          _deadline(EXAMPLE_SECONDS)):
+          deadline(EXAMPLE_SECONDS)):
         warnings.simplefilter("error")  # a numpy RuntimeWarning is a failure, not noise
         code = cli.main(argv)
     return code, err.getvalue()

@@ -20,7 +20,6 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +29,7 @@ from hypothesis import strategies as st
 from core import cli
 from core.decide.api import analyze
 from core.errors import PartitionLabError
+from tests.fuzz.deadline import Hang, deadline
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "sample_queries").glob("*.sql"))
@@ -93,27 +93,9 @@ def mutated_query(draw: st.DrawFn) -> tuple[str, str, str]:
     return name, dialect, "".join(tokens)
 
 
-class _Hang(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    def fire(signum: int, frame: object) -> None:
-        raise _Hang(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, fire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def check_analyze(dialect: str, sql: str) -> None:
     """The analyzer's contract under garbage: a result, or the project's root error."""
-    with _deadline(_ALARM_S):
+    with deadline(_ALARM_S):
         try:
             result = analyze(sql, dialect=dialect)
         except PartitionLabError as exc:
@@ -127,7 +109,7 @@ def check_cli(dialect: str, sql: str, tmp: Path) -> None:
     path = tmp / "fuzz.sql"
     path.write_text(sql, encoding="utf-8", errors="surrogatepass")
     out, err = io.StringIO(), io.StringIO()
-    with _deadline(_ALARM_S), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with deadline(_ALARM_S), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(["analyze", str(path), "--dialect", dialect, "--json"])
     stderr = err.getvalue()
     assert code in (0, 2), (code, stderr[-2000:])
@@ -200,5 +182,5 @@ def test_the_fuzzer_can_fail(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.setattr(sys.modules[__name__], "analyze", crashing_analyze)
     with pytest.raises(ValueError):
         check_analyze("velostream", "SELECT 1")
-    with pytest.raises(_Hang), _deadline(1):
+    with pytest.raises(Hang), deadline(1):
         signal.pause()

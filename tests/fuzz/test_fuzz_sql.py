@@ -9,12 +9,9 @@ asserted (and printed with ``-s``); hypothesis explores on top. ``-m slow`` runs
 
 from __future__ import annotations
 
-import contextlib
 import random
 import re
-import signal
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from hypothesis import strategies as st
 from core.decide.api import analyze
 from core.errors import PartitionLabError
 from core.sql import read_script
+from tests.fuzz.deadline import deadline
 
 ROOT = Path(__file__).resolve().parents[2]
 _DIALECT = re.compile(r"^--\s*dialect:\s*(\w+)", re.MULTILINE)
@@ -121,27 +119,9 @@ def mutate(rng: random.Random, text: str) -> str:
     return "".join(tokens)
 
 
-class _Hang(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    def fire(signum: int, frame: object) -> None:
-        raise _Hang(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, fire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def check(dialect: str, sql: str) -> bool:
     """True when accepted, False for a clean error; anything else fails the test."""
-    with _deadline(MAX_SECONDS):
+    with deadline(MAX_SECONDS):
         try:
             read_script(sql, dialect)
             analyze(sql, dialect=dialect).to_dict()

@@ -16,18 +16,15 @@ in a child process, so even a native crash would show as a failure, not kill the
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import io
 import json
 import resource
-import signal
 import subprocess
 import sys
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,6 +35,7 @@ from hypothesis import strategies as st
 
 from core.errors import TraceError
 from core.workload.trace import read_trace
+from tests.fuzz.deadline import deadline
 
 COUNTS: Counter[str] = Counter()
 PEAK: dict[str, float] = {"rss growth MB": 0, "slowest input s": 0.0}
@@ -80,20 +78,6 @@ HUGE = ["1e20", "-1e20", "inf", "-inf", "nan", "NaN", str(2**63), str(2**64 - 1)
         "99999999999999999999", "0x10", "1_000", "  7 ", "٣", "null", "true", '"5"', "1e-400", "-1"]
 
 
-@contextlib.contextmanager
-def _alarm(seconds: int) -> Iterator[None]:
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 _START_RSS = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
@@ -102,7 +86,7 @@ def _check(path: Path) -> None:
     COUNTS["inputs"] += 1
     start = time.perf_counter()
     try:
-        with warnings.catch_warnings(), _alarm(SECONDS_PER_INPUT):
+        with warnings.catch_warnings(), deadline(SECONDS_PER_INPUT):
             warnings.simplefilter("error")
             trace = read_trace(path, chunk_rows=16)
             rows = sum(len(batch.partition) for batch in trace.batches())

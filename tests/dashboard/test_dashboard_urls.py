@@ -86,7 +86,7 @@ def test_a_url_tree_text_writes_no_file(replays: list[Any]) -> None:
 
 
 def test_an_uploaded_tree_is_parsed_in_memory() -> None:
-    seed = Path(__file__).resolve().parents[2] / "core" / "analysis" / "trees" / "seed.toml"
+    seed = Path(__file__).resolve().parents[2] / "core" / "decide" / "trees" / "seed.toml"
     text = seed.read_text("utf-8")
     before = _tmp_entries()
     tree = runner.decision_tree(Scenario(tree_text="\ufeff" + text, tree_name="mine"))

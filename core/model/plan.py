@@ -29,7 +29,10 @@ ExchangeKind = Literal["hash", "single", "forward", "rebalance", "broadcast"]
 
 # Operators that keep state per key and so need equal keys in one place.
 STATEFUL_KINDS: frozenset[str] = frozenset(
-    {"join", "aggregate", "distinct", "union", "over", "rank", "match_recognize", "sort_limit", "limit", "sort"}
+    {
+        "join", "aggregate", "distinct", "union", "over", "rank", "match_recognize", "sort_limit", "limit",
+        "sort",
+    }
 )
 
 

@@ -24,7 +24,7 @@ def test_wide_select_lists_take_linear_time() -> None:
     narrow = _seconds("SELECT " + ", ".join(f"c{i}" for i in range(8_000)) + " FROM t")
     wide = _seconds("SELECT " + ", ".join(f"c{i}" for i in range(16_000)) + " FROM t")
     # 49 s before (the pre-pass rescanned kept tokens after each comma); ~0.6 s now on a quiet core.
-    assert narrow < 4.0, narrow
+    assert narrow < 10.0, narrow  # generous: CI cores are shared; linearity is the real check
     assert wide < 3.5 * narrow + 0.5, (narrow, wide)  # doubling the input about doubles the time
 
 

@@ -243,9 +243,11 @@ def _composite(codes: list[np.ndarray], vocabs: list[np.ndarray], hash_name: str
             cache.put(key, entry)
         table, filled = entry[0], entry[1]
         if not entry[2] and slot.size:
-            present = np.flatnonzero(np.bincount(slot, minlength=cells))
-            missing = present[~filled[present]]
+            # Scan the batch, not every cell: a bincount over a million cells per 10k-record batch
+            # was the whole cost of two-column keys.
+            missing = slot[~filled[slot]]
             if missing.size:
+                missing = np.unique(missing)
                 table[missing] = _combo_hashes(hash_name, kind, vocabs, np.unravel_index(missing, sizes))
                 filled[missing] = True
                 entry[2] = bool(filled.all())

@@ -25,10 +25,14 @@ class VocabHashCache:
     Keyed by *contents* (a digest of the display strings), so a source that rebuilds an equal
     vocabulary per batch still hits; each vocab object is digested once (identity fast path,
     dropped when the array is freed). Vocabularies are treated as immutable once routed.
+
+    Bounded by bytes: least recently used entries are evicted once the arrays held exceed
+    ``max_bytes`` (256 MB); only the entry just stored may take the total past it, since its caller
+    is using it. ``max_entries`` optionally caps the count too (None = no cap, 0 = keep nothing).
     """
 
-    def __init__(self, max_entries: int = 256, max_bytes: int = 256 << 20) -> None:
-        # Both bounds matter: many small vocabularies (per-batch traces) or a few huge ones.
+    def __init__(self, max_entries: int | None = None, max_bytes: int = 256 << 20) -> None:
+        # Bytes are what hurt (a 10M-key vocabulary's table is 40-80 MB); a count cap is optional.
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._bytes = 0
@@ -73,7 +77,7 @@ class VocabHashCache:
         self._bytes += _nbytes(value)
         # Evict oldest first. Over the byte budget the entry just stored stays (the caller is
         # using it); max_entries=0 means keep nothing at all.
-        while len(self._entries) > self.max_entries or (
+        while (self.max_entries is not None and len(self._entries) > self.max_entries) or (
             len(self._entries) > 1 and self._bytes > self.max_bytes
         ):
             self._bytes -= _nbytes(self._entries.popitem(last=False)[1])

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-__all__ = ["serve", "server_flags", "APP_PATH"]
+from core.limits import TRACE_UPLOAD_MB
+from dashboard.host_check import HOSTS_ENV, allowed_hosts
+
+__all__ = ["serve", "server_flags", "server_env", "APP_PATH", "SERVED_PATH", "HOSTS_ENV"]
 
 APP_PATH = Path(__file__).resolve().with_name("app.py")
+# What is served: app.py wrapped with the Host check (dashboard/server_app.py).
+SERVED_PATH = Path(__file__).resolve().with_name("server_app.py")
 
 
 def server_flags(host: str = "127.0.0.1", port: int = 8501) -> list[str]:
@@ -26,12 +32,24 @@ def server_flags(host: str = "127.0.0.1", port: int = 8501) -> list[str]:
         # A local analysis tool has nothing to deploy: hide the Deploy button.
         "--client.toolbarMode",
         "minimal",
+        # Refuse larger uploads before Streamlit buffers them (the trace limit is the largest upload).
+        "--server.maxUploadSize",
+        str(TRACE_UPLOAD_MB),
+        # The server checks Host itself (host_check); keep Streamlit's own origin checks on as well.
+        "--server.enableXsrfProtection",
+        "true",
     ]
 
 
-def serve(host: str = "127.0.0.1", port: int = 8501) -> None:
-    """Run ``streamlit run dashboard/app.py`` in this process until interrupted."""
+def server_env(host: str = "127.0.0.1", extra_hosts: tuple[str, ...] = ()) -> dict[str, str]:
+    """Environment entries for the server process: the Host names it may answer."""
+    return {HOSTS_ENV: ",".join(allowed_hosts(host, extra_hosts))}
+
+
+def serve(host: str = "127.0.0.1", port: int = 8501, extra_hosts: tuple[str, ...] = ()) -> None:
+    """Run ``streamlit run dashboard/server_app.py`` in this process until interrupted."""
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP_PATH), *server_flags(host, port)]
+    os.environ.update(server_env(host, extra_hosts))
+    sys.argv = ["streamlit", "run", str(SERVED_PATH), *server_flags(host, port)]
     cli.main()

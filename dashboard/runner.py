@@ -18,9 +18,13 @@ from typing import Any
 import streamlit as st
 
 from core.analysis import analyze, load_tree
+from core.analysis.trees import Tree, load_tree_text
+from core.budget import DASHBOARD, WorkEstimate, estimate_work, windows_per_record
+from core.errors import PartitionLabError, SqlSyntaxError
 from core.simulation import SimulationConfig, simulate
+from core.strategies.names import STRATEGY_NAMES
 from core.workload.trace import read_trace
-from dashboard.scenario import Scenario
+from dashboard.scenario import MAX_PROCESSES, Scenario
 
 __all__ = [
     "analysis",
@@ -28,23 +32,31 @@ __all__ = [
     "replay",
     "replay_trace",
     "tree_source",
+    "estimate",
     "outside_cache",
     "clear_caches",
 ]
 
 
-def tree_source(scenario: Scenario) -> str:
-    """The tree argument for core: a preset name, or the path of the uploaded tree's content."""
+def tree_source(scenario: Scenario) -> str | Tree:
+    """The tree argument for core: a preset name, or the uploaded tree parsed in memory (no file)."""
     if not scenario.tree_text:
         return scenario.tree
-    digest = hashlib.sha256(scenario.tree_text.encode("utf-8")).hexdigest()[:16]
-    # core names a tree without a `name` after its file, so keep the uploaded file's (sanitised) stem.
-    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in scenario.tree_name)[:60] or "uploaded"
-    path = Path(tempfile.gettempdir()) / "partition-lab-trees" / digest / f"{stem}.toml"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(scenario.tree_text, encoding="utf-8")
-    return str(path)
+    return _uploaded_tree(scenario.tree_text, scenario.tree_name)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _uploaded_tree(text: str, name: str) -> Tree:
+    # core names a tree without a `name` after its file: keep the uploaded file's (sanitised) stem.
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60] or "uploaded"
+    return load_tree_text(text, "toml", stem)
+
+
+def _tree_key(scenario: Scenario) -> str:
+    """A hashable stand-in for the tree in cache keys (the Tree itself is rebuilt from the scenario)."""
+    if not scenario.tree_text:
+        return scenario.tree
+    return "uploaded:" + hashlib.sha256(scenario.tree_text.encode("utf-8")).hexdigest()
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -55,11 +67,12 @@ def _analyze(
     source_keys: tuple[str, ...],
     partitions: int | None,
     strategy: str | None,
+    _tree: str | Tree,
 ) -> Any:
     return analyze(
         sql,
         dialect=dialect,
-        tree=tree,
+        tree=_tree,
         source_keys=source_keys,
         source_partitions=partitions,
         strategy=strategy,
@@ -71,11 +84,27 @@ def analysis(scenario: Scenario) -> Any:
     return _analyze(
         scenario.sql,
         scenario.dialect,
-        tree_source(scenario),
+        _tree_key(scenario),
         scenario.source_keys,
         scenario.partitions,
         scenario.strategy_override,
+        tree_source(scenario),
     )
+
+
+def estimate(scenario: Scenario) -> WorkEstimate:
+    """The work budget's estimate of the scenario's replay (windows from the analyzed statement)."""
+    windows, windowed = 1, False
+    try:
+        statements = analysis(scenario).statements
+        window = statements[scenario.statement].profile.window if statements else None
+    except (PartitionLabError, IndexError):
+        window = None
+    if window is not None:
+        windows = windows_per_record(window.kind, window.size_ms, window.advance_ms)
+        windowed = True
+    return estimate_work(scenario.records, strategies=len(STRATEGY_NAMES), keys=scenario.keys,
+                         windows=windows, windowed=windowed)
 
 
 def decision_tree(scenario: Scenario) -> Any:
@@ -106,7 +135,7 @@ def _config(scenario: Scenario) -> SimulationConfig:
         keys=scenario.keys,
         distribution=scenario.distribution,
         producer=scenario.producer_override,
-        processes=scenario.processes,
+        processes=min(max(scenario.processes, 0), MAX_PROCESSES),
         seed=scenario.seed,
         rate=scenario.input_rate or None,
     )
@@ -123,6 +152,7 @@ def _simulate(scenario: Scenario, _progress: Callable[[float], None] | None = No
         config=_config(scenario),
         progress=_progress,
         statement=scenario.statement,
+        budget=DASHBOARD,
     )
 
 
@@ -136,19 +166,40 @@ def replay(scenario: Scenario, progress: Callable[[float], None] | None = None) 
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _simulate_trace(scenario: Scenario, path: str, mapping: tuple[tuple[str, str], ...], stamp: float) -> Any:
+def _simulate_trace(
+    scenario: Scenario, digest: str, name: str, mapping: tuple[tuple[str, str], ...], _content: bytes
+) -> Any:
+    # core reads traces from a path: the bytes live on disk only for this call, in a private directory
+    # removed right after (nothing from an upload outlives the replay).
+    suffix = ".parquet" if name.lower().endswith(".parquet") else ".csv"
+    with tempfile.TemporaryDirectory(prefix="partition-lab-") as folder:
+        path = Path(folder) / f"trace{suffix}"
+        path.write_bytes(_content)
+        try:
+            return _replay_file(scenario, path, mapping)
+        except SqlSyntaxError:
+            raise
+        except PartitionLabError as error:
+            # Messages name the file: show the upload's name, never this server's temporary path.
+            message = str(error).replace(str(path), name).replace(folder, "")
+            raise type(error)(message) from None
+
+
+def _replay_file(scenario: Scenario, path: Path, mapping: tuple[tuple[str, str], ...]) -> Any:
     trace = read_trace(path, column_map=dict(mapping))
     return simulate(
-        scenario.sql,
-        dialect=scenario.dialect,
-        tree=tree_source(scenario),
-        source_keys=scenario.source_keys,
-        config=_config(replace(scenario, partitions=trace.partitions, records=trace.records)),
+            scenario.sql,
+            dialect=scenario.dialect,
+            tree=tree_source(scenario),
+            source_keys=scenario.source_keys,
+            config=_config(replace(scenario, partitions=trace.partitions, records=trace.records)),
         trace=trace,
         statement=scenario.statement,
+        budget=DASHBOARD,
     )
 
 
-def replay_trace(scenario: Scenario, path: str, mapping: dict[str, str]) -> Any:
-    """Every strategy over a recorded trace (cached by scenario, file and column mapping)."""
-    return _simulate_trace(scenario, path, tuple(sorted(mapping.items())), Path(path).stat().st_mtime)
+def replay_trace(scenario: Scenario, content: bytes, name: str, mapping: dict[str, str]) -> Any:
+    """Every strategy over an uploaded trace ``name`` (cached by scenario, content digest and mapping)."""
+    digest = hashlib.sha256(content).hexdigest()
+    return _simulate_trace(scenario, digest, Path(name).name, tuple(sorted(mapping.items())), content)

@@ -6,8 +6,11 @@ through a shared link. Defaults live here once; components read them when drawin
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import math
+from dataclasses import asdict, dataclass
 from typing import Any
+
+from core import limits
 
 __all__ = [
     "Scenario",
@@ -19,14 +22,22 @@ __all__ = [
     "PRODUCERS",
     "DIALECTS",
     "parse_source_keys",
+    "BOUNDS",
+    "TEXT_LIMITS",
+    "CHOICES",
+    "clamp",
+    "sanitized_numbers",
+    "MAX_PROCESSES",
 ]
 
 DEFAULT_SQL = "SELECT symbol, COUNT(*) AS trades\nFROM trades\nGROUP BY symbol"
 
-# A shared link replays by itself up to this many records; above it a button asks first.
-AUTO_REPLAY_BUDGET = 500_000
-# The dashboard refuses larger replays (the CLI has no such cap).
-RECORD_CAP = 5_000_000
+# The record limits of the work budget (core.limits): up to AUTO_REPLAY_BUDGET a replay may start by
+# itself (if the rest of its estimate fits too); above RECORD_CAP the dashboard refuses it.
+AUTO_REPLAY_BUDGET = limits.AUTO_RUN_MAX_RECORDS
+RECORD_CAP = limits.DASHBOARD_MAX_RECORDS
+# Worker processes a dashboard replay may start (the widget's maximum; CPUs cap it further).
+MAX_PROCESSES = 16
 
 TREE_PRESETS: tuple[str, ...] = ("seed", "extended", "velostream")
 # "auto": murmur2 when the source key is known, else a null-key sticky producer (Kafka's default).
@@ -48,6 +59,48 @@ URL_PARAMS: tuple[str, ...] = (
     "producer",
     "seed",
 )
+
+
+# Every numeric widget's range, shared by the widget and by URL reading (a URL is clamped into it).
+BOUNDS: dict[str, tuple[int, int]] = {
+    "partitions": (1, 1024),
+    "records": (1, RECORD_CAP),
+    "workers": (1, 256),
+    "keys": (1, 10_000_000),
+    "seed": (0, 2**53 - 1),  # what a browser's number field holds exactly
+}
+# Longest text a text widget takes (and a URL parameter is cut to).
+TEXT_LIMITS: dict[str, int] = {"sql": 100_000, "source_key": 1_000, "distribution": 100}
+# Selectbox options: a URL value outside them falls back to the default.
+CHOICES: dict[str, tuple[str, ...]] = {}
+
+
+def clamp(name: str, raw: object, default: int) -> int:
+    """A bound number widget's value for URL text ``raw``: clamped into its range, default if not a number."""
+    low, high = BOUNDS[name]
+    try:
+        number = float(str(raw).strip())
+    except (ValueError, OverflowError):
+        return default
+    if math.isnan(number):
+        return default
+    return int(min(max(number, low), high))
+
+
+def sanitized_numbers(params: dict[str, Any]) -> dict[str, str]:
+    """The bound number parameters of ``params`` that need rewriting before their widgets read them
+    (Streamlit's number_input raises on ``inf`` and ``1e400``): each clamped like its widget, or
+    dropped (empty string) when it is no number at all."""
+    fixes: dict[str, str] = {}
+    for name in BOUNDS:
+        raw = params.get(name)
+        if raw is None:
+            continue
+        text = str(raw[-1] if isinstance(raw, list | tuple) and raw else raw)
+        value = str(clamp(name, text, getattr(DEFAULTS, name)))
+        if text != value:
+            fixes[name] = value
+    return fixes
 
 
 @dataclass(frozen=True)
@@ -86,25 +139,42 @@ class Scenario:
 
     @property
     def auto_replay(self) -> bool:
-        return self.records <= AUTO_REPLAY_BUDGET
+        """Within the auto-run record and key limits (the full estimate also counts windows)."""
+        return self.records <= AUTO_REPLAY_BUDGET and self.keys <= limits.AUTO_RUN_MAX_KEYS
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Scenario:
-        """A scenario from loose values (URL parameters, session state); bad numbers fall back."""
+        """A scenario from URL parameters: only the shareable ones (URL_PARAMS) are read, each checked
+        like its widget (numbers clamped into the widget's range, unknown choices and non-numbers back
+        to the default, text cut to the widget's length). Session-only inputs (processes, an uploaded
+        tree, the input rate) can never come from a URL."""
         kwargs: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name not in values or values[f.name] is None:
+        for name in URL_PARAMS:
+            raw = values.get(name)
+            if isinstance(raw, list | tuple):
+                raw = raw[-1] if raw else None
+            if raw is None:
                 continue
-            default = getattr(DEFAULTS, f.name)
-            raw = values[f.name]
-            try:
-                kwargs[f.name] = type(default)(raw) if default is not None else raw
-            except (TypeError, ValueError):
-                continue
+            default = getattr(DEFAULTS, name)
+            if name in BOUNDS:
+                kwargs[name] = clamp(name, raw, default)
+            elif name in TEXT_LIMITS:
+                kwargs[name] = str(raw)[: TEXT_LIMITS[name]]
+            elif str(raw) in _choices(name):
+                kwargs[name] = str(raw)
         return cls(**kwargs)
+
+
+def _choices(name: str) -> tuple[str, ...]:
+    if not CHOICES:  # filled lazily: the strategy names come from core
+        from core.strategies.names import STRATEGY_NAMES
+
+        CHOICES.update(dialect=DIALECTS, tree=TREE_PRESETS, producer=PRODUCERS,
+                       strategy=("auto", *STRATEGY_NAMES))
+    return CHOICES.get(name, ())
 
 
 DEFAULTS = Scenario()

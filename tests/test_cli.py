@@ -35,12 +35,12 @@ def sql_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_json_output_is_exactly_the_statements_object(sql_file: Path,
+def test_json_output_is_exactly_the_analyze_contract(sql_file: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["analyze", str(sql_file), "--json", "--source-key", "trades=symbol"], capsys)
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert list(data) == ["statements"]
+    assert list(data) == ["settings", "catalog", "statements"]
     assert data["statements"][0]["strategy"] == "smart_repartition"
 
 
@@ -98,7 +98,7 @@ def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
         (["--source-key", "trades="], "[SOURCE=]COL[,COL]"),
         (["--tree", "oak"], "unknown tree"),
         (["--no-auto-select"], "auto-select is off"),
-        (["--source-partitions", "x"], "invalid int"),
+        (["--source-partitions", "x"], "must be an integer in 1..100,000"),
         (["--dialect", "cobol"], "unknown dialect"),
     ],
 )
@@ -129,7 +129,7 @@ def test_user_tree_file(sql_file: Path, tmp_path: Path, capsys: pytest.CaptureFi
 def _fake_dashboard(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     calls: list[tuple[str, int]] = []
     module = types.ModuleType("dashboard.launch")
-    module.serve = lambda host, port: calls.append((host, port))  # type: ignore[attr-defined]
+    module.serve = lambda host, port, extra=(): calls.append((host, port))  # type: ignore[attr-defined]
     package = types.ModuleType("dashboard")
     package.launch = module  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "dashboard", package)
@@ -143,6 +143,8 @@ def test_no_arguments_and_dashboard_serve_the_dashboard(monkeypatch: pytest.Monk
     assert cli.main([]) == 0
     assert cli.main(["dashboard", "--host", "0.0.0.0", "--port", "9000"]) == 0
     assert calls == [("127.0.0.1", 8501), ("0.0.0.0", 9000)]
+    code, _, err = run(["dashboard", "--port", "70000"], capsys)
+    assert code == 2 and err == "error: --port must be an integer in 1..65,535, got '70000'\n"
 
 
 def test_plugin_subcommands_are_added_when_their_module_exists(monkeypatch: pytest.MonkeyPatch,
@@ -177,3 +179,100 @@ def test_python_dash_m_and_help() -> None:
     proc = subprocess.run([sys.executable, "-m", "core.cli", "analyze", "--help"], capture_output=True,
                           text=True, cwd=ROOT)
     assert proc.returncode == 0 and "--source-key" in proc.stdout and "--no-auto-select" in proc.stdout
+
+
+# --- text input: BOM accepted, invalid UTF-8 refused alike from a file and stdin (issue 11) -----------
+
+class _BytesStdin:
+    """A stdin whose bytes are what a pipe would deliver."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def _stdin_bytes(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", _BytesStdin(data))
+
+
+def test_a_bom_is_accepted_from_a_file_and_from_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "bom.sql"
+    path.write_bytes(b"\xef\xbb\xbf" + GROUPED.encode())
+    code, out, err = run(["analyze", str(path), "--json"], capsys)
+    assert code == 0, err
+    from_file = json.loads(out)
+    _stdin_bytes(monkeypatch, b"\xef\xbb\xbf" + GROUPED.encode())
+    code, out, err = run(["analyze", "-", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out) == from_file
+
+
+def test_invalid_utf8_is_refused_the_same_way_from_a_file_and_stdin(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"SELECT symbol\xff FROM trades"
+    path = tmp_path / "bad.sql"
+    path.write_bytes(data)
+    code, _, file_err = run(["analyze", str(path)], capsys)
+    assert code == 2
+    _stdin_bytes(monkeypatch, data)
+    code, _, stdin_err = run(["analyze", "-"], capsys)
+    assert code == 2
+    for err, source in ((file_err, str(path)), (stdin_err, "stdin")):
+        assert err == (f"error: {source} is not UTF-8 text: invalid byte 0xff at byte offset 13; "
+                       "save the SQL as UTF-8\n")
+
+
+def test_invalid_utf8_on_a_real_pipe_is_refused() -> None:
+    proc = subprocess.run([sys.executable, "-m", "core.cli", "analyze", "-"], input=b"SELECT \xc3(", cwd=ROOT,
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 2
+    assert b"stdin is not UTF-8 text" in proc.stderr and b"byte offset 7" in proc.stderr
+    assert b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("content", [
+    b"root:$6$Zx9Secret0nly4Root$hash:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\n",
+    b"secret-token-0123456789 is the password\n",
+    b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)),
+])
+def test_errors_never_echo_a_files_content(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           content: bytes) -> None:
+    # Issue 11: `analyze /etc/shadow` printed the file's first line. Only the offending token may appear.
+    path = tmp_path / "shadow"
+    path.write_bytes(content)
+    for command in (["analyze", str(path)], ["simulate", str(path), "--records", "10"]):
+        code, out, err = run(command, capsys)
+        assert code == 2 and err.startswith("error: ") and "Traceback" not in err
+        assert "Secret" not in err and "hash:19000" not in err and "is the password" not in err, err
+
+
+# ("-inf" would be read by argparse as an option; `--partitions=-inf` is the same case as "-0".)
+@pytest.mark.parametrize("value", ["1e20", str(2**63), "inf", "nan", "-0", "", " ", "1.5", "0x10", "１２"])
+@pytest.mark.parametrize(("option", "bounds"), [
+    ("--partitions", "1..100,000"), ("--workers", "1..1,024"), ("--records", "1.."),
+    ("--keys", "1..10,000,000"), ("--processes", "0..1,024"), ("--seed", "0..9,223,372,036,854,775,807"),
+    ("--source-partitions", "1..100,000"),
+])
+def test_numeric_options_say_their_range(sql_file: Path, capsys: pytest.CaptureFixture[str],
+                                         option: str, bounds: str, value: str) -> None:
+    code, out, err = run(["simulate", str(sql_file), f"{option}={value}"], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {option} must be an integer in {bounds}"), err
+    assert err.endswith(f", got {value!r}\n"), err
+    assert "RuntimeWarning" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "0", "1e13", ""])
+def test_rate_says_its_range(sql_file: Path, capsys: pytest.CaptureFixture[str], value: str) -> None:
+    code, _, err = run(["simulate", str(sql_file), "--rate", value], capsys)
+    assert code == 2 and err == f"error: --rate must be a finite number > 0 and <= 1e+12, got {value!r}\n"
+
+
+def test_partitions_1e20_in_the_library_says_the_range() -> None:
+    from core.errors import InvalidConfigError
+    from core.simulation import SimulationConfig
+
+    for bad in (10**20, 2**63, float("inf")):
+        with pytest.raises(InvalidConfigError, match=r"partitions must be an integer 1\.\.100000"):
+            SimulationConfig(partitions=bad)  # type: ignore[arg-type]

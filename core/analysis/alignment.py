@@ -27,6 +27,7 @@ __all__ = [
     "explain_alignment",
     "describe_source",
     "declare_hint",
+    "ORIGIN_WORDS",
 ]
 
 # Key under which metadata that names no source is stored: it applies to every source.
@@ -146,12 +147,15 @@ def source_metadata(
     profiles: Sequence[QueryProfile],
     caller: Iterable[SourceMeta] = (),
     partitions: int | None = None,
+    ddl: Mapping[str, SourceMeta] | None = None,
 ) -> list[dict[str, SourceMeta]]:
     """Per statement, the metadata of each source it reads (keys: normalized source names).
 
-    A caller entry that names no source applies to sources not written earlier in the file: a
-    stream produced inside the file is better described by its producing statement.
+    Precedence: caller > annotation > DDL (``ddl``, by normalized name) > lineage from an upstream
+    statement. A caller entry that names no source applies to sources not written earlier in the
+    file: a stream produced inside the file is better described by its producing statement.
     """
+    declared = dict(ddl or {})
     named = {source_key(m.name): m for m in caller if m.name}
     unnamed = [m for m in caller if not m.name]
     inferred: dict[str, SourceMeta] = {}
@@ -163,16 +167,16 @@ def source_metadata(
         metas: dict[str, SourceMeta] = {}
         for source in (source_key(s) for s in profile.sources):
             caller_layer = dict(named)
-            if unnamed and source not in inferred:
+            if unnamed and source not in inferred and source not in declared:
                 caller_layer.setdefault(ALL_SOURCES, unnamed[-1])
-            layers = [caller_layer, annotated, remembered, inferred]
+            layers = [caller_layer, annotated, remembered, declared, inferred]
             meta = _resolve(source, layers, partitions)
             if meta is not None:
                 metas[source] = meta
         result.append(metas)
         written, key = _written_stream(profile), _inferred_key(profile)
         if written and key:
-            inferred[written] = SourceMeta(written, key, origin="inferred")
+            inferred[written] = SourceMeta(written, key, origin="lineage")
     return result
 
 
@@ -209,8 +213,18 @@ def describe_source(source: str, meta: SourceMeta | None) -> str:
     if meta is not None and meta.producer not in _KEY_HASHING_PRODUCERS:
         return f"{source} was written by a {meta.producer} producer (keys scattered)"
     if meta is not None and meta.key_columns:
-        return f"{source} is keyed by ({', '.join(meta.key_columns)}) [{meta.origin}]"
+        words = ORIGIN_WORDS.get(meta.origin, "")
+        return f"{source} is keyed by ({', '.join(meta.key_columns)}) {words}".rstrip()
     return f"{source} has no declared key"
+
+
+# Where a source fact came from, in words (the JSON keeps the short names).
+ORIGIN_WORDS = {
+    "caller": "as you declared it",
+    "annotation": "by its -- @partitioned_by annotation",
+    "ddl": "by its DDL",
+    "lineage": "as written by an earlier statement of this file",
+}
 
 
 def declare_hint(sources: Sequence[str]) -> str:

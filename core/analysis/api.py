@@ -5,47 +5,72 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.analysis.alignment import parse_source_key, source_metadata
+from core.analysis.correctness import broken_needs
 from core.analysis.decision import Decision, SourceMeta, StatementAnalysis
+from core.analysis.predicates import Facts
 from core.analysis.profile import QueryProfile
 from core.analysis.report import format_report
 from core.analysis.selection import decide
 from core.analysis.trees import PRESETS, Tree, evaluate, load_tree, preset
 from core.errors import InvalidConfigError, SqlSyntaxError
 from core.limits import MAX_PARTITIONS
+from core.model.catalog import TableDef
 from core.strategies.names import canonical_name
+
+if TYPE_CHECKING:
+    from core.plan.builder import PlannedStatement
 
 __all__ = ["AnalysisResult", "analyze", "analyze_profiles", "compare_presets", "format_report"]
 
 
 @dataclass(frozen=True)
 class AnalysisResult:
-    """Every statement's profile and decision, plus what each preset tree would pick."""
+    """Every statement's profile, plan and decision, the script's catalog and settings, and what
+    each preset tree would pick."""
 
     statements: tuple[StatementAnalysis, ...]
-    tree: str = "seed"
+    tree: str = "extended"
     sources: tuple[Mapping[str, SourceMeta], ...] = ()
     presets: tuple[Mapping[str, Decision], ...] = field(default=())
+    settings: Mapping[str, str] = field(default_factory=dict)
+    catalog: Mapping[str, TableDef] = field(default_factory=dict)
+    engine: str = "partition-lab"
+    skipped: tuple[object, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        """The ``partition-lab analyze --json`` object: ``{"statements": [...]}``."""
-        return {"statements": [s.to_dict() for s in self.statements]}
+        """The ``partition-lab analyze --json`` object (DESIGN.md's analyze contract)."""
+        return {
+            "settings": dict(self.settings),
+            "catalog": {t.name: t.to_dict() for t in self.catalog.values()},
+            "statements": [s.to_dict() for s in self.statements],
+        }
 
 
 def compare_presets(
-    profile: QueryProfile, sources: Mapping[str, SourceMeta] | None = None
+    profile: QueryProfile, sources: Mapping[str, SourceMeta] | None = None, facts: Facts | None = None
 ) -> dict[str, Decision]:
     """What each shipped tree picks for one statement (tree only: no overrides)."""
-    return {name: evaluate(preset(name), profile, sources or {}) for name in PRESETS}
+    return {name: evaluate(preset(name), profile, sources or {}, facts) for name in PRESETS}
 
 
-def _disagreement(tree: Tree, decision: Decision, seed: Decision) -> str | None:
+def _disagreement(
+    tree: Tree, decision: Decision, seed: Decision, profile: QueryProfile, sources: Mapping[str, SourceMeta]
+) -> str | None:
+    """Where the chosen tree and the seed design's tree differ, say so and why (wrong results first)."""
     if tree.name == "seed" or decision.decided_by != "tree" or decision.strategy == seed.strategy:
         return None
-    last = seed.path[-1]
-    return (f"the {tree.name} tree picks {decision.strategy} where the seed tree picks {seed.strategy} "
-            f"(seed stops at {last.node}: {last.answer}, {last.reason})")
+    broken = broken_needs(profile, seed.strategy, seed.routing_keys, sources)
+    if broken:
+        need, why = broken[0]
+        because = f"wrong here because {why}, so {need.outcome}"
+    else:
+        last = seed.path[-1]
+        because = f"the seed tree stops at {last.node}: {last.answer}, {last.reason}"
+    return (f"the seed design picks {seed.strategy} where the {tree.name} tree picks "
+            f"{decision.strategy}: {because}")
 
 
 def _check_options(
@@ -70,51 +95,100 @@ def _check_options(
 def analyze_profiles(
     profiles: Sequence[QueryProfile],
     *,
-    tree: str | Path | Tree = "seed",
+    tree: str | Path | Tree = "extended",
     source_keys: Sequence[str] = (),
     source_partitions: int | None = None,
     strategy: str | None = None,
     auto_select: bool = True,
+    planned: Sequence[PlannedStatement | None] | None = None,
+    tables: Sequence[TableDef] = (),
+    settings: Mapping[str, str] | None = None,
+    engine: str = "partition-lab",
+    skipped: Sequence[object] = (),
 ) -> AnalysisResult:
-    """:func:`analyze` for statements already profiled (hand-built or from another front end)."""
+    """:func:`analyze` for statements already profiled (hand-built or from another front end);
+    ``planned`` gives each statement's plan (None: decide from the profile alone)."""
+    from core.plan.catalog import build_catalog, ddl_metas, unknown_key_columns
+    from core.plan.single_routing import single_routing
+
     chosen = load_tree(tree)
     caller = _check_options(source_keys, source_partitions, strategy)
-    metas = source_metadata(profiles, caller, source_partitions)
+    metas = source_metadata(profiles, caller, source_partitions, ddl_metas(tables))
+    catalog = build_catalog(tables, profiles, metas)
+    stale = tuple(unknown_key_columns(catalog, caller))
+    plans = list(planned) if planned is not None else [None] * len(profiles)
     statements: list[StatementAnalysis] = []
     presets: list[Mapping[str, Decision]] = []
-    for profile, sources in zip(profiles, metas, strict=True):
-        decision = decide(profile, chosen, sources, strategy=strategy, auto_select=auto_select)
-        others = compare_presets(profile, sources)
-        note = _disagreement(chosen, decision, others["seed"])
-        if note:
-            decision = replace(decision, warnings=(*decision.warnings, note))
-        statements.append(StatementAnalysis(profile, decision))
+    for profile, sources, plan in zip(profiles, metas, plans, strict=True):
+        facts = None
+        if plan is not None:
+            routing = single_routing(plan)
+            facts = Facts(profile, sources, routing.stateful, routing.keys, routing.reason)
+        decision = decide(profile, chosen, sources, strategy=strategy, auto_select=auto_select, facts=facts)
+        others = compare_presets(profile, sources, facts)
+        note = _disagreement(chosen, decision, others["seed"], profile, sources)
+        extra = (*stale, note) if note else stale
+        if extra:
+            decision = replace(decision, warnings=tuple(dict.fromkeys((*decision.warnings, *extra))))
+        statements.append(StatementAnalysis(profile, decision, plan.plan if plan is not None else None))
         presets.append(others)
-    return AnalysisResult(tuple(statements), chosen.name, tuple(metas), tuple(presets))
+    return AnalysisResult(tuple(statements), chosen.name, tuple(metas), tuple(presets), dict(settings or {}),
+                          catalog, engine, tuple(skipped))
 
 
 def analyze(
     sql: str,
     *,
     dialect: str = "velostream",
-    tree: str | Path | Tree = "seed",
+    engine: str | None = None,
+    tree: str | Path | Tree = "extended",
     source_keys: Sequence[str] = (),
     source_partitions: int | None = None,
     strategy: str | None = None,
     auto_select: bool = True,
 ) -> AnalysisResult:
-    """Profile every statement of ``sql`` and decide how to partition it.
+    """Read every statement of ``sql`` (DDL into the catalog, SET lines into the settings), plan each
+    query under ``engine`` (default: the dialect's engine) and decide how to partition it.
 
     Raises :class:`~core.errors.SqlSyntaxError` for unreadable or empty SQL, and the other
     :class:`~core.errors.PartitionLabError` subclasses for bad options (checked before parsing).
     """
-    # Late import: the decision layer stays usable (and cheap to import) without the SQL front end.
-    from core.analysis.extract import extract_profiles
+    # Late imports: the decision layer stays usable (and cheap to import) without the SQL front end.
+    from core.analysis.extract import profile_statement
+    from core.plan.builder import build_plan
+    from core.plan.rules import engine_for_dialect, rules_for
+    from core.sql import read_script
 
     chosen = load_tree(tree)  # options fail before parsing, so their errors are not hidden by SQL ones
     _check_options(source_keys, source_partitions, strategy)
-    profiles = extract_profiles(sql, dialect)
+    engine_name = rules_for(engine).engine if engine is not None else engine_for_dialect(dialect)
+    script = read_script(sql, dialect)
+    profiles = [profile_statement(stmt) for stmt in script.statements]
     if not profiles:
-        raise SqlSyntaxError("no SQL statement found: the input is empty or holds only comments", 1, 1)
+        declared = ", ".join(t.name for t in script.tables[:5])
+        what = f"it declares {declared} but no statement reads them" if declared else \
+            "the input is empty or holds only comments"
+        raise SqlSyntaxError(f"no query statement found: {what}", 1, 1)
+    # The catalog first (DDL, caller, annotations, lineage), then each statement planned against it.
+    metas = source_metadata(profiles, _check_options(source_keys, source_partitions, strategy),
+                            source_partitions, _ddl(script.tables))
+    catalog = _catalog(script.tables, profiles, metas)
+    planned = [build_plan(stmt, catalog, engine=engine_name, settings=script.settings)
+               for stmt in script.statements]
     return analyze_profiles(profiles, tree=chosen, source_keys=source_keys,
-                            source_partitions=source_partitions, strategy=strategy, auto_select=auto_select)
+                            source_partitions=source_partitions, strategy=strategy, auto_select=auto_select,
+                            planned=planned, tables=script.tables, settings=script.settings,
+                            engine=engine_name, skipped=script.skipped)
+
+
+def _ddl(tables: Sequence[TableDef]) -> dict[str, SourceMeta]:
+    from core.plan.catalog import ddl_metas
+
+    return ddl_metas(tables)
+
+
+def _catalog(tables: Sequence[TableDef], profiles: Sequence[QueryProfile],
+             metas: Sequence[Mapping[str, SourceMeta]]) -> dict[str, TableDef]:
+    from core.plan.catalog import build_catalog
+
+    return build_catalog(tables, profiles, metas)

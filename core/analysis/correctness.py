@@ -15,7 +15,7 @@ from core.analysis.decision import SourceMeta
 from core.analysis.profile import QueryProfile
 from core.analysis.routing_keys import analytic_keys, distinct_keys
 
-__all__ = ["Need", "needs", "co_locates", "correctness_warnings"]
+__all__ = ["Need", "needs", "co_locates", "broken_needs", "correctness_warnings"]
 
 _HASHING = ("always_hash", "smart_repartition")
 
@@ -92,6 +92,14 @@ def _why(strategy: str, routing_keys: Sequence[str], need: Need) -> str:
                "one place to see every record"
     return f"sticky_partition keeps source partitions together, and the source is not keyed by " \
            f"({', '.join(need.keys)})"
+
+
+def broken_needs(
+    p: QueryProfile, strategy: str, routing_keys: Sequence[str], sources: Mapping[str, SourceMeta]
+) -> tuple[tuple[Need, str], ...]:
+    """The clauses ``strategy`` certainly gets wrong, each with why (unknown source keys excluded)."""
+    return tuple((need, _why(strategy, routing_keys, need)) for need in needs(p)
+                 if co_locates(strategy, routing_keys, need, sources) is False)
 
 
 def correctness_warnings(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.analysis.profile import QueryProfile
+from core.model.plan import Plan
 
 __all__ = ["SourceMeta", "PathStep", "Decision", "StatementAnalysis"]
 
@@ -21,7 +22,7 @@ class SourceMeta:
     key_columns: tuple[str, ...] = ()
     partitions: int | None = None
     producer: Producer | None = None  # None: a key-hashing producer is assumed when K is known
-    origin: str = "caller"  # caller | annotation | inferred
+    origin: str = "caller"  # caller | annotation | ddl | lineage
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,13 @@ class StatementAnalysis:
 
     profile: QueryProfile
     decision: Decision
+    plan: Plan | None = None
 
     def to_dict(self) -> dict[str, object]:
         p, d = self.profile, self.decision
-        return {
+        out: dict[str, object] = {
             "index": p.index,
+            "line": p.line,
             "name": p.name,
             "kind": p.kind,
             "sources": list(p.sources),
@@ -79,3 +82,6 @@ class StatementAnalysis:
             "path": [s.to_dict() for s in d.path],
             "warnings": list(d.warnings),
         }
+        if self.plan is not None:
+            out["plan"] = self.plan.to_dict()
+        return out

@@ -19,10 +19,16 @@ __all__ = ["Facts", "Answer", "Predicate", "PREDICATES", "ALIGNMENT_PREDICATES"]
 
 @dataclass(frozen=True)
 class Facts:
-    """What a predicate sees: the statement and the metadata of the sources it reads."""
+    """What a predicate sees: the statement, the metadata of the sources it reads and, when the
+    statement was planned, its stateful operators and the keys they all share (single routing)."""
 
     profile: QueryProfile
     sources: Mapping[str, SourceMeta] = field(default_factory=dict)
+    # (kind, keys) of each stateful operator in plan order; empty when there is no plan.
+    stateful: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Source columns every stateful operator's keys contain (None: no such set exists).
+    shared_keys: tuple[str, ...] | None = None
+    shared_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,34 @@ def has_time_window_or_group_by(f: Facts) -> Answer:
     return Answer(bool(found), f"has {' and '.join(found)}" if found else "no time window and no GROUP BY")
 
 
+def _operators(f: Facts) -> str:
+    return _listed([f"{kind}({', '.join(k) or 'one place'})" for kind, k in f.stateful])
+
+
+def has_several_stateful_operators(f: Facts) -> Answer:
+    """Does the plan hold more than one stateful operator (a multi-stage statement)?"""
+    if len(f.stateful) > 1:
+        return Answer(True, f"{len(f.stateful)} stateful operators: {_operators(f)}")
+    if not f.stateful:
+        return Answer(False, "no stateful operator in the plan" if f.profile.sources else "no plan")
+    return Answer(False, f"one stateful operator: {_operators(f)}")
+
+
+def stateful_operators_share_keys(f: Facts) -> Answer:
+    """Is there a routing key every stateful operator's keys contain?"""
+    if f.shared_keys:
+        return Answer(True, f"every stateful operator keeps ({', '.join(f.shared_keys)}) together"
+                      + (f": {f.shared_reason}" if f.shared_reason else ""))
+    return Answer(False, f.shared_reason
+                  or f"no column is a key of every stateful operator ({_operators(f)})")
+
+
+def shared_keys_aligned(f: Facts) -> Answer:
+    """Is the source aligned with the keys every stateful operator shares?"""
+    value, reason = explain_alignment(f.profile.sources, f.sources, f.shared_keys or (), "shared keys")
+    return Answer(value, reason)
+
+
 PREDICATES: dict[str, Predicate] = {
     fn.__name__: fn
     for fn in (
@@ -195,8 +229,13 @@ PREDICATES: dict[str, Predicate] = {
         has_limit,
         is_plain_select,
         has_time_window_or_group_by,
+        has_several_stateful_operators,
+        stateful_operators_share_keys,
+        shared_keys_aligned,
     )
 }
 
 # Predicates whose answer is the statement's ``aligned`` field in the JSON contract.
-ALIGNMENT_PREDICATES = frozenset({"group_by_aligned", "join_aligned", "analytic_aligned"})
+ALIGNMENT_PREDICATES = frozenset(
+    {"group_by_aligned", "join_aligned", "analytic_aligned", "shared_keys_aligned"}
+)

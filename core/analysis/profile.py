@@ -20,7 +20,7 @@ __all__ = [
     "is_plain_column",
 ]
 
-StatementKind = Literal["select", "create_stream", "create_table", "insert"]
+StatementKind = Literal["select", "create_stream", "create_table", "create_view", "insert"]
 WindowKind = Literal["tumbling", "hopping", "session"]
 EmitMode = Literal["changes", "final"]
 
@@ -139,6 +139,10 @@ class QueryProfile:
     primary_key: tuple[str, ...] = ()
     partition_by: tuple[str, ...] = ()  # ksqlDB query-level PARTITION BY
     select_columns: tuple[str, ...] = ()
+    # "rollup" | "cube" | "grouping_sets" when GROUP BY expands into several groupings (keys: the columns).
+    group_expansion: str | None = None
+    # The statement's outermost set operation: "union" (distinct), "union_all", "intersect", "except".
+    set_operation: str | None = None
 
     @property
     def grouping_keys(self) -> tuple[str, ...]:

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from core.analysis.decision import Decision, StatementAnalysis
 from core.analysis.profile import QueryProfile, TimeWindow
+from core.model.plan import Plan
 
 if TYPE_CHECKING:
     from core.analysis.api import AnalysisResult
 
-__all__ = ["format_report", "describe_profile", "format_duration"]
+__all__ = ["format_report", "describe_profile", "describe_plan", "format_duration"]
 
 _MARK = {"yes": "✔", "always": "✔"}
 _WHO = {"tree": "the tree", "caller": "the caller", "annotation": "an annotation", "with": "a WITH property"}
@@ -48,7 +49,8 @@ def _window(w: TimeWindow) -> str:
 def describe_profile(p: QueryProfile) -> list[str]:
     """The statement in plain words, one fact per line."""
     kind = {"select": "SELECT", "create_stream": "CREATE STREAM … AS SELECT",
-            "create_table": "CREATE TABLE … AS SELECT", "insert": "SELECT/INSERT INTO"}[p.kind]
+            "create_table": "CREATE TABLE … AS SELECT", "create_view": "CREATE VIEW … AS SELECT",
+            "insert": "SELECT/INSERT INTO"}[p.kind]
     lines = [f"{kind} reading {', '.join(p.sources) or 'no source'}"
              + (f", writing {p.sink or p.name}" if (p.sink or (p.name and p.kind != "select")) else "")]
     if p.joins:
@@ -107,7 +109,27 @@ def _statement(s: StatementAnalysis, tree: str, presets: Mapping[str, Decision] 
     other = _others(tree, d, presets) if presets else None
     if other:
         out.append(f"  {other}")
+    if s.plan is not None:
+        out.extend(f"  {line}" for line in describe_plan(s.plan))
     return out
+
+
+def describe_plan(plan: Plan) -> list[str]:
+    """The operators in plan order, each input edge marked with its exchange (or chained)."""
+    ops = plan.operators
+    edges = {(e.from_, e.to): e for e in plan.exchanges}
+    lines = [f"Plan ({plan.engine} engine): {len(plan.exchanges)} exchange"
+             + ("" if len(plan.exchanges) == 1 else "s")]
+    for op in ops:
+        feeds = []
+        for i in op.inputs:
+            e = edges.get((i, op.id))
+            via = (f"{e.kind}({', '.join(e.keys)}) as {e.strategy}" if e.kind == "hash"
+                   else f"{e.kind} as {e.strategy}") if e else "forward"
+            feeds.append(f"#{i} --{via}-->")
+        lead = " ".join(feeds)
+        lines.append(f"  #{op.id} {lead + ' ' if lead else ''}{op.kind}: {op.detail}")
+    return lines
 
 
 def format_report(result: AnalysisResult) -> str:

@@ -62,6 +62,9 @@ def _none(p: QueryProfile) -> tuple[str, ...]:
 
 KEY_KINDS: dict[str, Callable[[QueryProfile], tuple[str, ...]]] = {
     "none": _none,
+    # The plan's single-routing keys (shared by every stateful operator); the tree evaluation
+    # reads them from the plan facts, the profile alone cannot know them.
+    "shared": _none,
     "group_by": group_keys,
     "plain_group_by": plain_group_keys,
     "join": join_keys,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from core.analysis.correctness import correctness_warnings
+from core.analysis.correctness import broken_needs, correctness_warnings
 from core.analysis.decision import DecidedBy, Decision, PathStep, SourceMeta
+from core.analysis.predicates import Facts
 from core.analysis.profile import QueryProfile
 from core.analysis.routing_keys import natural_keys
 from core.analysis.trees import Tree, evaluate
@@ -111,11 +112,17 @@ def decide(
     *,
     strategy: str | None = None,
     auto_select: bool = True,
+    facts: Facts | None = None,
 ) -> Decision:
-    """The statement's decision with overrides applied and every warning attached."""
+    """The statement's decision with overrides applied and every warning attached.
+
+    ``facts`` carries the plan's view (stateful operators, shared keys) to the tree.
+    """
     sources = dict(sources or {})
     named = named_strategies(profile, strategy)
-    base = evaluate(tree, profile, sources) if auto_select else None
+    base = evaluate(tree, profile, sources, facts) if auto_select else None
+    if base is not None and tree.correctness_first:
+        base = _guard(profile, base, sources)
     warnings: list[str] = list(engine_spelling_warnings(profile))
     if named:
         winner, name, notes = _resolve(named, profile)
@@ -139,6 +146,21 @@ def decide(
         warnings.append("in the Velostream engine today stream-stream joins bypass the partitioning "
                         "strategies entirely")
     return replace(decision, warnings=tuple(dict.fromkeys(warnings)), tree=tree.name)
+
+
+def _guard(profile: QueryProfile, decision: Decision, sources: Mapping[str, SourceMeta]) -> Decision:
+    """A correctness-first tree never headlines a wrong answer: a flagged leaf becomes fan_in."""
+    broken = broken_needs(profile, decision.strategy, decision.routing_keys, sources)
+    if not broken:
+        return decision
+    need, why = broken[0]
+    step = PathStep("correctness_guard", "Does the tree's pick keep every clause correct?", "no",
+                    f"{decision.strategy} would break {need.clause}: {why}; fan_in keeps one place "
+                    "for every record")
+    note = (f"fan_in instead of {decision.strategy}: {decision.strategy} would give wrong results here "
+            f"({need.clause}: {need.outcome})")
+    return replace(decision, strategy="fan_in", routing_keys=(), path=(*decision.path, step),
+                   warnings=(*decision.warnings, note))
 
 
 def _override(

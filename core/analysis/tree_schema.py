@@ -34,7 +34,7 @@ from core.strategies.names import canonical_name
 
 __all__ = ["Question", "Leaf", "Tree", "parse_tree"]
 
-_TOP_KEYS = {"name", "description", "root", "nodes"}
+_TOP_KEYS = {"name", "description", "root", "nodes", "correctness_first"}
 _QUESTION_KEYS = {"id", "question", "predicate", "yes", "no", "unknown"}
 _LEAF_KEYS = {"id", "strategy", "keys", "note"}
 _HASHING = ("always_hash", "smart_repartition")
@@ -70,6 +70,9 @@ class Tree:
     root: str
     nodes: Mapping[str, Question | Leaf]
     description: str = ""
+    # A correctness-first tree never answers a strategy its own checks say gives wrong results:
+    # selection replaces such a leaf by fan_in and says why (DESIGN.md, *Decision trees*).
+    correctness_first: bool = False
 
     def __post_init__(self) -> None:
         _check_graph(self)
@@ -176,4 +179,7 @@ def parse_tree(data: object, origin: str, default_name: str) -> Tree:
     name = _text(data, "name", origin, None, required=False) or default_name
     root = _text(data, "root", origin, None, required=False) or next(iter(nodes))
     description = _text(data, "description", origin, None, required=False) or ""
-    return Tree(name=name, root=root, nodes=nodes, description=description)
+    guard = data.get("correctness_first", False)
+    if not isinstance(guard, bool):
+        raise _fail(origin, None, f"'correctness_first' must be true or false, got {guard!r}")
+    return Tree(name=name, root=root, nodes=nodes, description=description, correctness_first=guard)

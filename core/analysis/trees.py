@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,7 +22,7 @@ from core.analysis.routing_keys import keys_for
 from core.analysis.tree_schema import Leaf, Question, Tree, parse_tree
 from core.errors import TreeFileError
 
-__all__ = ["PRESETS", "Tree", "load_tree", "preset", "evaluate", "ANSWER_WORDS"]
+__all__ = ["PRESETS", "Tree", "load_tree", "load_tree_text", "preset", "evaluate", "ANSWER_WORDS"]
 
 PRESETS: tuple[str, ...] = ("seed", "extended", "velostream")
 
@@ -54,6 +55,23 @@ def _read_file(path: Path) -> Tree:
         raise TreeFileError(f"{path}: {exc}") from exc
 
 
+def load_tree_text(text: str, fmt: str = "toml", name: str = "uploaded") -> Tree:
+    """A user tree from its text in memory (``fmt`` ``toml`` or ``json``): nothing touches the disk.
+
+    ``name`` names the tree when the text has no ``name`` of its own (as a file's stem would).
+    """
+    kind = fmt.strip().lower().lstrip(".")
+    if kind not in ("toml", "json"):
+        raise TreeFileError(f"tree format {fmt!r} is not supported; give toml or json")
+    try:
+        text = text.removeprefix("\ufeff")
+        data = json.loads(text) if kind == "json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise TreeFileError(f"tree {name!r} is not valid {kind.upper()}: {reason}") from None
+    return parse_tree(data, f"{name}.{kind}", name)
+
+
 def load_tree(tree: str | Path | Tree) -> Tree:
     """A preset by name, a user tree from a TOML or JSON file, or a :class:`Tree` as is."""
     if isinstance(tree, Tree):
@@ -69,9 +87,19 @@ def load_tree(tree: str | Path | Tree) -> Tree:
     return _read_file(path)
 
 
-def evaluate(tree: Tree, profile: QueryProfile, sources: Mapping[str, SourceMeta] | None = None) -> Decision:
-    """Follow ``tree`` from its root for one statement; the leaf gives strategy and routing keys."""
-    facts = Facts(profile, dict(sources or {}))
+def evaluate(
+    tree: Tree,
+    profile: QueryProfile,
+    sources: Mapping[str, SourceMeta] | None = None,
+    facts: Facts | None = None,
+) -> Decision:
+    """Follow ``tree`` from its root for one statement; the leaf gives strategy and routing keys.
+
+    ``facts`` carries what the plan knows (stateful operators, shared keys); without it the tree
+    sees the profile and the sources only.
+    """
+    facts = replace(facts, profile=profile, sources=dict(sources or {})) if facts is not None \
+        else Facts(profile, dict(sources or {}))
     path: list[PathStep] = []
     aligned: bool | None = None
     asked_alignment = False
@@ -89,7 +117,7 @@ def evaluate(tree: Tree, profile: QueryProfile, sources: Mapping[str, SourceMeta
                              f"the tree {tree.name!r} is a single leaf: {leaf.strategy}"))
     return Decision(
         strategy=leaf.strategy,
-        routing_keys=keys_for(leaf.keys, profile),
+        routing_keys=(facts.shared_keys or ()) if leaf.keys == "shared" else keys_for(leaf.keys, profile),
         decided_by="tree",
         path=tuple(path),
         warnings=(leaf.note,) if leaf.note else (),

@@ -13,6 +13,7 @@ from core.model.plan import (
     Operator,
     OperatorKind,
     Plan,
+    PlanRules,
     Requirement,
 )
 
@@ -26,5 +27,6 @@ __all__ = [
     "Operator",
     "OperatorKind",
     "Plan",
+    "PlanRules",
     "Requirement",
 ]

@@ -47,6 +47,8 @@ class TableDef:
     source: FactOrigin = "ddl"
     # Per fact ("key", "partitions", "partitioner", ...) where it came from, when sources were combined.
     origins: dict[str, FactOrigin] = field(default_factory=dict)
+    # What the reader could not settle, in words (e.g. a Flink 'fixed' sink partitioner).
+    notes: tuple[str, ...] = ()
 
     def column_type(self, name: str) -> str | None:
         """The declared type of column ``name`` (case-insensitive), or None."""
@@ -68,4 +70,6 @@ class TableDef:
             "topic": self.topic,
             "line": self.line,
             "origins": dict(self.origins),
+            "key_format": self.key_format,
+            "notes": list(self.notes),
         }

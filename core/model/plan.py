@@ -19,6 +19,7 @@ __all__ = [
     "Exchange",
     "Plan",
     "STATEFUL_KINDS",
+    "PlanRules",
 ]
 
 OperatorKind = Literal[
@@ -28,9 +29,10 @@ OperatorKind = Literal[
 ExchangeKind = Literal["hash", "single", "forward", "rebalance", "broadcast"]
 
 # Operators that keep state per key and so need equal keys in one place.
-STATEFUL_KINDS: frozenset[str] = frozenset(
-    {"join", "aggregate", "distinct", "union", "over", "rank", "match_recognize", "sort_limit", "limit", "sort"}
-)
+STATEFUL_KINDS: frozenset[str] = frozenset({
+    "join", "aggregate", "distinct", "union", "over", "rank", "match_recognize", "sort_limit", "limit",
+    "sort",
+})
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,29 @@ class Plan:
     def to_dict(self) -> dict[str, object]:
         return {"engine": self.engine, "operators": [o.to_dict() for o in self.operators],
                 "exchanges": [e.to_dict() for e in self.exchanges]}
+
+
+@dataclass(frozen=True)
+class PlanRules:
+    """Where an engine re-distributes records between operators (each engine module holds its own).
+
+    - ``trusts_source_key``: a source keyed by K counts as hash(K) (Flink and Spark never trust it);
+    - ``subset_satisfies``: hash(K) satisfies hash(G) when K ⊆ G (else only K == G: Flink's and
+      Spark's stateful operators, ksqlDB's "GROUP BY exactly the message key");
+    - ``global_order_by``: ORDER BY without LIMIT needs one place (else order is kept per partition);
+    - ``window_in_hash_key``: a windowed aggregate hashes on the window too (Spark);
+    - ``grouping_id_key``: the extra hash key after grouping sets expand (Flink ``$e``);
+    - ``skips_aligned_shuffle``: a hash exchange right after a source is smart_repartition;
+    - ``keyed_outputs_distributed``: a keyed operator's output counts as hashed on its keys (Flink's
+      streaming planner does not carry that forward: the next keyed operator hashes again).
+    """
+
+    engine: str
+    trusts_source_key: bool
+    subset_satisfies: bool
+    global_order_by: bool
+    window_in_hash_key: bool = False
+    grouping_id_key: str | None = None
+    skips_aligned_shuffle: bool = False
+    keyed_outputs_distributed: bool = True
+    description: str = ""

@@ -13,6 +13,11 @@ from core.analysis.alignment import is_aligned, source_key
 from core.analysis.api import analyze
 from core.analysis.decision import SourceMeta, StatementAnalysis
 from core.analysis.routing_keys import natural_keys
+from core.analysis.trees import Tree
+from core.budget import BATCH, Budget, WorkEstimate, estimate_work, windows_per_record
+from core.engines import DEFAULT_ENGINE, EngineSettings, engine_for_dialect
+from core.engines.flink import max_parallelism_for
+from core.engines.settings import engine_settings
 from core.errors import InvalidConfigError, WorkerFailedError
 from core.simulation import coordinator
 from core.simulation.config import SimulationConfig
@@ -97,7 +102,8 @@ def _trace(trace: Trace | str | PathLike[str], st: StatementAnalysis, meta: Sour
 
 
 def _runs(names: list[str], st: StatementAnalysis, meta: SourceMeta | None, source: _Source,
-          config: SimulationConfig) -> tuple[list[coordinator.StrategyRun], dict[str, tuple[str, ...]]]:
+          config: SimulationConfig, routing: EngineSettings
+          ) -> tuple[list[coordinator.StrategyRun], dict[str, tuple[str, ...]]]:
     runs, notes = [], {}
     d = st.decision
     for name in names:
@@ -110,10 +116,30 @@ def _runs(names: list[str], st: StatementAnalysis, meta: SourceMeta | None, sour
             aligned = bool(is_aligned(texts, replace(meta, producer=producer)))  # type: ignore[arg-type]
         strategy = make_strategy(name, aligned=aligned, target=config.fan_in_target, workers=config.workers)
         ctx = RoutingContext(workers=config.workers, routing_keys=keys, hash_function=config.hash_function,
-                             fan_in_target=config.fan_in_target)
+                             fan_in_target=config.fan_in_target, engine=config.engine or DEFAULT_ENGINE,
+                             engine_settings=routing, key_types=_catalog_types(keys))
         runs.append(coordinator.StrategyRun(name, strategy, ctx))
         notes[name] = (*validate(name, st.profile, tuple(texts)), *warn)
     return runs, notes
+
+
+def _catalog_types(keys: tuple[str, ...]) -> tuple[str | None, ...]:
+    # The catalog is not wired into analysis yet: every key's type comes from the data (text → STRING).
+    return tuple(None for _ in keys)
+
+
+def _engine_setup(sql: str, config: SimulationConfig) -> tuple[EngineSettings, list[str]]:
+    """Routing settings from the config and the script's SET lines, and what to warn about."""
+    routing, shuffle = engine_settings(sql, config.max_parallelism)
+    warnings = []
+    if config.engine == "flink":
+        routing = EngineSettings(max_parallelism=max_parallelism_for(config.workers, routing))
+    elif config.max_parallelism is not None:
+        warnings.append(f"max_parallelism applies to flink only; ignored under {config.engine}")
+    if config.engine == "spark" and shuffle is not None and shuffle != config.workers:
+        warnings.append(f"the script sets spark.sql.shuffle.partitions = {shuffle} but {config.workers} "
+                        f"workers are simulated; run with --workers {shuffle} to replay Spark's partitions")
+    return routing, warnings
 
 
 def _recommend(recommended: str, metrics: dict[str, StrategyMetrics]) -> tuple[str | None, str | None]:
@@ -139,24 +165,33 @@ def _recommend(recommended: str, metrics: dict[str, StrategyMetrics]) -> tuple[s
                            f"{best.modeled_throughput:,.0f} records/s")
 
 
-def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path = "seed",
+def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path | Tree = "extended",
              source_keys: Sequence[str] = (), source_partitions: int | None = None,
              strategies: Iterable[str] | str | None = None, config: SimulationConfig | None = None,
              trace: Trace | str | PathLike[str] | None = None,
              progress: Callable[[float], Any] | None = None, statement: int = -1,
-             strategy: str | None = None, auto_select: bool = True) -> SimulationResult:
+             strategy: str | None = None, auto_select: bool = True,
+             engine: str | None = None, budget: Budget = BATCH) -> SimulationResult:
     """Simulate one statement (default: the last) under each strategy (default: all five).
+
+    The run is estimated before any record is made (:mod:`core.budget`); over ``budget`` it is
+    refused with :class:`InvalidConfigError` naming the estimate and what to lower.
 
     ``source_partitions`` overrides ``config.partitions``; a trace brings its own records and
     partitions. ``progress`` receives the fraction of records done (0 < f <= 1). ``strategy`` and
-    ``auto_select`` reach the analyzer: they change what counts as ``recommended``.
+    ``auto_select`` reach the analyzer: they change what counts as ``recommended``. ``engine``
+    (overrides ``config.engine``; default: the dialect's engine, DESIGN *Engines*) names whose plan
+    rules the statement is planned under and whose hash always_hash and smart_repartition route with
+    (:mod:`core.engines`).
     """
     config = config or SimulationConfig()
+    if engine is not None or config.engine is None:
+        config = replace(config, engine=engine or engine_for_dialect(dialect))
     # One key spec passed bare must not be read as one key per character.
     keys = (source_keys,) if isinstance(source_keys, str) else tuple(source_keys)
     try:
         return _simulate(sql, dialect, tree, keys, source_partitions, strategies, config,
-                         trace, progress, statement, strategy, auto_select)
+                         trace, progress, statement, strategy, auto_select, budget)
     except MemoryError:
         # Raised in the coordinator (a worker's own MemoryError arrives as WorkerFailedError).
         raise WorkerFailedError(
@@ -165,28 +200,45 @@ def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path = "seed"
             "the process more memory") from None
 
 
-def _simulate(sql: str, dialect: str, tree: str | Path, source_keys: tuple[str, ...],
+def _simulate(sql: str, dialect: str, tree: str | Path | Tree, source_keys: tuple[str, ...],
               source_partitions: int | None, strategies: Iterable[str] | str | None,
               config: SimulationConfig, trace: Trace | str | PathLike[str] | None,
               progress: Callable[[float], Any] | None, statement: int, strategy: str | None,
-              auto_select: bool) -> SimulationResult:
+              auto_select: bool, budget: Budget) -> SimulationResult:
     started = time.perf_counter()
     if source_partitions is not None:
         config = replace(config, partitions=source_partitions)
     names = _strategy_names(strategies)
+    if trace is None:  # a lower bound (one window per record): refuse absurd counts before analysis
+        estimate_work(config.records, strategies=len(names), keys=config.keys).check(budget)
     st, meta = _statement(sql, statement, dialect=dialect, tree=tree, source_keys=source_keys,
-                          source_partitions=config.partitions, strategy=strategy, auto_select=auto_select)
+                          source_partitions=config.partitions, strategy=strategy, auto_select=auto_select,
+                          engine=config.engine)
     source = (_trace(trace, st, meta, source_partitions) if trace is not None
               else _synthetic(st, meta, config, config.partitions))
     if source.partitions != config.partitions:
         config = replace(config, partitions=source.partitions)
     plan = build_plan(st.profile, source.key_columns, source.value_columns)
-    runs, notes = _runs(names, st, meta, source, config)
+    routing, engine_warnings = _engine_setup(sql, config)
+    runs, notes = _runs(names, st, meta, source, config, routing)
+    keys = config.keys if source.kind == "synthetic" else 1
+    work_estimate(plan, source.records, len(runs), keys).check(budget)
     out = coordinator.run(source.batches(), source.records, plan, runs, config, progress)
     metrics = {r.name: strategy_metrics(r, out, plan, config, notes[r.name]) for r in runs}
     best, note = _recommend(st.decision.strategy, metrics)
     result = _result(st, plan, source, config, out, metrics, best, note)
-    return replace(result, wall_s=time.perf_counter() - started)
+    warnings = tuple(dict.fromkeys((*result.warnings, *engine_warnings)))
+    return replace(result, wall_s=time.perf_counter() - started, engine=config.engine or DEFAULT_ENGINE,
+                   warnings=warnings)
+
+
+def work_estimate(plan: Plan, records: int, strategies: int, keys: int) -> WorkEstimate:
+    """The budget estimate of replaying ``records`` through ``plan`` (windows from its operator)."""
+    spec = plan.spec
+    hopping = spec.kind == "window" and spec.advance_ms and spec.advance_ms != spec.size_ms
+    windows = windows_per_record("hopping" if hopping else None, spec.size_ms, spec.advance_ms)
+    return estimate_work(records, strategies=strategies, keys=keys, windows=windows,
+                         windowed=spec.kind in ("window", "session"))
 
 
 def _result(st: StatementAnalysis, plan: Plan, source: _Source, config: SimulationConfig,

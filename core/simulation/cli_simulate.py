@@ -8,9 +8,11 @@ import sys
 from typing import Any
 
 from core.errors import InvalidConfigError
+from core.limits import MAX_KEYS_OPTION, MAX_PARTITIONS, MAX_RATE, MAX_RECORDS, MAX_SEED, MAX_WORKERS
 from core.progress import TerminalProgress
 from core.simulation.config import PRODUCERS, SimulationConfig
 from core.simulation.result import SimulationResult
+from core.simulation.whatif import cli as whatif_cli
 
 __all__ = ["add_parser", "run", "format_table"]
 
@@ -24,33 +26,77 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Replay a synthetic topic (or a trace) through each partitioning strategy on real "
                     "worker processes; report skew, throughput and whether each emits the correct result.")
     add_analysis_arguments(p)
-    p.add_argument("--records", type=int, default=200_000, metavar="N", help="records to generate (200000)")
-    p.add_argument("--partitions", type=int, default=None, metavar="P",
+    p.add_argument("--records", default=200_000, metavar="N", help="records to generate (200000)")
+    p.add_argument("--partitions", default=None, metavar="P",
                    help="source partitions (default: --source-partitions, else 8)")
-    p.add_argument("--workers", type=int, default=4, metavar="W", help="parallel workers W (4)")
-    p.add_argument("--keys", type=int, default=1000, metavar="K", help="distinct keys per key column (1000)")
+    p.add_argument("--workers", default=4, metavar="W", help="parallel workers W (4)")
+    p.add_argument("--keys", default=1000, metavar="K", help="distinct keys per key column (1000)")
     p.add_argument("--distribution", default="uniform", metavar="D", help="uniform | zipf:S | hot:F")
     p.add_argument("--producer", default=None, choices=PRODUCERS,
                    help="source partitioner (default murmur2 with a source key, else sticky)")
     p.add_argument("--trace", default=None, metavar="FILE", help="replay a .csv/.parquet trace instead")
     p.add_argument("--strategies", default="all", metavar="all|a,b", help="strategies to compare (all)")
-    p.add_argument("--processes", type=int, default=None, metavar="N",
+    p.add_argument("--processes", default=None, metavar="N",
                    help="worker processes (default min(W, cpus); 0 = inline)")
-    p.add_argument("--seed", type=int, default=0, metavar="S")
-    p.add_argument("--rate", type=float, default=None, metavar="R",
+    p.add_argument("--seed", default=0, metavar="S")
+    p.add_argument("--rate", default=None, metavar="R",
                    help="input records/s (default: the ideal capacity of W workers)")
-    p.add_argument("--cost-us", type=float, default=5.0, metavar="X", help="µs of work per record (5.0)")
-    p.add_argument("--hash-cost-us", type=float, default=0.2, metavar="X", help="µs to hash a record (0.2)")
-    p.add_argument("--shuffle-cost-us", type=float, default=1.0, metavar="X",
+    p.add_argument("--cost-us", default=5.0, metavar="X", help="µs of work per record (5.0)")
+    p.add_argument("--hash-cost-us", default=0.2, metavar="X", help="µs to hash a record (0.2)")
+    p.add_argument("--shuffle-cost-us", default=1.0, metavar="X",
                    help="µs to move a record to another worker (1.0)")
-    p.add_argument("--statement", type=int, default=-1, metavar="I", help="statement index (default: last)")
-    p.add_argument("--batch-size", type=int, default=10_000, metavar="N", help="records per batch (10000)")
-    p.add_argument("--worker-deadline", type=float, default=60.0, metavar="S",
+    p.add_argument("--statement", default=-1, metavar="I", help="statement index (default: last)")
+    p.add_argument("--batch-size", default=10_000, metavar="N", help="records per batch (10000)")
+    p.add_argument("--worker-deadline", default=60.0, metavar="S",
                    help="seconds a worker may take to answer before the run fails (60)")
+    if "--engine" not in p._option_string_actions:  # the analysis options may bring it already
+        p.add_argument("--engine", default=None, metavar="E",
+                       help="whose plan rules and hash: velostream, flink, spark, kafka-streams or "
+                            "partition-lab (default: the dialect's engine)")
+    p.add_argument("--max-parallelism", type=int, default=None, metavar="M",
+                   help="Flink's max parallelism (default: SET 'pipeline.max-parallelism', "
+                        "else Flink's rule)")
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress bar on stderr: auto = when stderr is a terminal (auto)")
+    whatif_cli.add_arguments(p)
     p.set_defaults(run=run)
     return p
+
+
+def _bounded(args: argparse.Namespace) -> argparse.Namespace:
+    """The numeric options checked against their ranges (core.limits) before anything runs."""
+    from core.cli import float_option, int_option
+
+    def opt(name: str) -> object:
+        return getattr(args, name.replace("-", "_"))
+
+    def whole(name: str, low: int, high: int) -> int | None:
+        raw = opt(name)
+        return None if raw is None else int_option(f"--{name}", raw, low, high)
+
+    def real(name: str, high: float, allow_zero: bool) -> float | None:
+        raw = opt(name)
+        return None if raw is None else float_option(f"--{name}", raw, 0.0, high, allow_low=allow_zero)
+
+    return argparse.Namespace(**{**vars(args),
+        "records": whole("records", 1, MAX_RECORDS), "partitions": whole("partitions", 1, MAX_PARTITIONS),
+        "source_partitions": whole("source-partitions", 1, MAX_PARTITIONS),
+        "workers": whole("workers", 1, MAX_WORKERS), "keys": whole("keys", 1, MAX_KEYS_OPTION),
+        "processes": whole("processes", 0, MAX_WORKERS), "seed": whole("seed", 0, MAX_SEED),
+        "statement": _statement_index(opt("statement")), "batch_size": whole("batch-size", 1, 10_000_000),
+        "rate": real("rate", MAX_RATE, False), "cost_us": real("cost-us", 1e9, False),
+        "hash_cost_us": real("hash-cost-us", 1e9, True),
+        "shuffle_cost_us": real("shuffle-cost-us", 1e9, True),
+        "worker_deadline": real("worker-deadline", 86_400.0, False)})
+
+
+def _statement_index(raw: object) -> int:
+    from core.cli import int_option
+
+    text = str(raw).strip()
+    if text.startswith("-"):
+        return -int_option("--statement", text[1:], 1, 1_000_000)
+    return int_option("--statement", text, 0, 1_000_000)
 
 
 def _config(args: argparse.Namespace) -> SimulationConfig:
@@ -63,7 +109,8 @@ def _config(args: argparse.Namespace) -> SimulationConfig:
         records=args.records, partitions=partitions, workers=args.workers, keys=args.keys,
         distribution=args.distribution, producer=args.producer, processes=args.processes, seed=args.seed,
         batch_size=args.batch_size, rate=args.rate, cost_us=args.cost_us, hash_cost_us=args.hash_cost_us,
-        shuffle_cost_us=args.shuffle_cost_us, worker_deadline_s=args.worker_deadline)
+        shuffle_cost_us=args.shuffle_cost_us, worker_deadline_s=args.worker_deadline,
+        engine=getattr(args, "engine", None), max_parallelism=args.max_parallelism)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,16 +118,25 @@ def run(args: argparse.Namespace) -> int:
     from core.cli import read_sql
     from core.simulation.api import simulate
 
+    args = _bounded(args)
     config = _config(args)
+    whatif_cli.check(args)
+    if config.process_note:
+        sys.stderr.write(f"note: {config.process_note}\n")
+    sql = read_sql(args.file)
     result = simulate(
-        read_sql(args.file), dialect=args.dialect, tree=args.tree, source_keys=tuple(args.source_key),
+        sql, dialect=args.dialect, tree=args.tree, source_keys=tuple(args.source_key),
         source_partitions=args.partitions or args.source_partitions, strategies=args.strategies,
         config=config, trace=args.trace, statement=args.statement, strategy=args.strategy,
         auto_select=getattr(args, "auto_select", True), progress=_progress(args, config.records))
+    whatifs = whatif_cli.run(args, config, sql)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        data = {**result.to_dict(), **whatifs.fields}
+        if config.process_note:  # an extra key: the documented ones stay as they are
+            data["notes"] = [config.process_note]
+        print(json.dumps(data, ensure_ascii=False))
     else:
-        sys.stdout.write(format_table(result))
+        sys.stdout.write(format_table(result) + whatifs.text)
     return 0
 
 
@@ -111,6 +167,7 @@ def format_table(result: SimulationResult) -> str:
     lines = [
         f"statement {r.statement}: {r.operator} operator keyed by {keys}",
         f"{r.records:,} records from a {src}; {r.workers} workers {_hosted(r.processes)}; {r.wall_s:.2f} s",
+        f"engine: {r.engine} (always_hash and smart_repartition route with its hash)",
         f"recommended: {r.recommended}    best measured: {r.best_measured or '(none correct)'}",
     ]
     if r.recommendation_note:

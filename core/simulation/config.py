@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
+from core.budget import cap_processes
+from core.engines import get_engine
 from core.errors import InvalidConfigError
 from core.hashing import HASH_FUNCTIONS
-from core.limits import MAX_PARTITIONS, MAX_WORKERS
+from core.limits import MAX_PARTITIONS, MAX_RATE, MAX_RECORDS, MAX_SEED, MAX_WORKERS
 from core.workload.distributions import parse_distribution
 from core.workload.schema import MAX_KEYS
 
@@ -61,9 +62,14 @@ class SimulationConfig:
     worker_deadline_s: float = 60.0
     hash_function: str = "mmh3"
     fan_in_target: int = 0
+    # The engine whose key → worker function always_hash / smart_repartition use (core.engines);
+    # max_parallelism is Flink's key-group count (None: SET 'pipeline.max-parallelism', else Flink's rule).
+    # None: the engine of the statement's dialect (simulate fills it in).
+    engine: str | None = None
+    max_parallelism: int | None = None
 
     def __post_init__(self) -> None:
-        _check_int("records", self.records, 1, fix="; simulate at least one record")
+        _check_int("records", self.records, 1, MAX_RECORDS, fix="; simulate at least one record")
         _check_int("partitions", self.partitions, 1, MAX_PARTITIONS)
         _check_int("workers", self.workers, 1, MAX_WORKERS)
         _check_int("keys", self.keys, 1, fix="; a key column needs at least one distinct key")
@@ -83,10 +89,12 @@ class SimulationConfig:
             object.__setattr__(self, "producer", producer)
         if self.processes is not None:
             _check_int("processes", self.processes, 0, MAX_WORKERS, fix=" (0 runs inline)")
-        _check_int("seed", self.seed, 0, 2**63 - 1)
+        _check_int("seed", self.seed, 0, MAX_SEED)
         _check_int("batch_size", self.batch_size, 1, 10_000_000)
         if self.rate is not None:
             _check_positive("rate", self.rate)
+            if self.rate > MAX_RATE:
+                raise InvalidConfigError(f"rate must be at most {MAX_RATE:g} records/s, got {self.rate!r}")
         _check_positive("cost_us", self.cost_us)
         _check_positive("hash_cost_us", self.hash_cost_us, allow_zero=True)
         _check_positive("shuffle_cost_us", self.shuffle_cost_us, allow_zero=True)
@@ -97,13 +105,20 @@ class SimulationConfig:
                                      f"valid: {', '.join(HASH_FUNCTIONS)}")
         _check_int("fan_in_target", self.fan_in_target, 0, self.workers - 1,
                    fix=f" (a worker index below workers={self.workers})")
+        if self.engine is not None:
+            object.__setattr__(self, "engine", get_engine(self.engine).name)
+        if self.max_parallelism is not None:
+            _check_int("max_parallelism", self.max_parallelism, 1, 32768, fix=" (Flink's bound)")
 
     @property
     def process_count(self) -> int:
-        """Worker processes to start: 0 = inline; never more processes than workers."""
-        if self.processes is not None:
-            return min(self.processes, self.workers)
-        return min(self.workers, os.cpu_count() or 1)
+        """Worker processes to start: 0 = inline; never more than workers or CPUs."""
+        return cap_processes(self.processes, self.workers)[0]
+
+    @property
+    def process_note(self) -> str | None:
+        """Why fewer processes start than were asked for (more than the CPUs), or None."""
+        return cap_processes(self.processes, self.workers)[1]
 
     @property
     def input_rate(self) -> float:

@@ -94,6 +94,7 @@ class SimulationResult:
     wall_s: float
     warnings: tuple[str, ...]
     strategies: dict[str, StrategyMetrics] = field(default_factory=dict)
+    engine: str = "partition-lab"  # whose hash always_hash / smart_repartition used (core.engines)
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: _json(getattr(self, f.name)) for f in fields(self) if f.name != "strategies"}

@@ -1,5 +1,10 @@
 """SQL front end: streaming clauses lifted by a token pre-pass, the rest read by stock sqlglot.
 
+``read_script(sql, dialect)`` reads a whole file: query statements (``Script.statements``), DDL
+declarations into catalog entries (``Script.tables``, see ``core/sql/ddl.py``), ``SET`` lines
+(``Script.settings``) and statements skipped knowingly (``Script.skipped``). ``parse_script`` returns
+the query statements only (an error when there is none).
+
 ``parse_script(sql, dialect)`` tokenizes the script once, splits it on ``;`` tokens, lifts the
 streaming clauses of each statement (Velostream ``WINDOW TUMBLING|SLIDING|SESSION(...)``, ``EMIT``,
 ``ROWS WINDOW BUFFER``, ``PRIMARY KEY``, ``WITHIN``, ``WITH (...)``, ``INTO``, ``CREATE STREAM|TABLE
@@ -15,8 +20,13 @@ from core.sql.clauses import CreateHeader, RowBuffer, Span, StreamingClauses, Wi
 from core.sql.dialects import STREAMING_DIALECTS, resolve_dialect, valid_dialects
 from core.sql.durations import parse_duration, try_parse_duration
 from core.sql.parser import ParsedStatement, parse_script
+from core.sql.script import MAX_SQL_CHARS, Script, Skipped, read_script
 
 __all__ = [
+    "read_script",
+    "Script",
+    "Skipped",
+    "MAX_SQL_CHARS",
     "parse_script",
     "ParsedStatement",
     "StreamingClauses",

@@ -61,4 +61,8 @@ class StreamingClauses:
     within_ms: dict[str, int] = field(default_factory=dict)
     buffers: list[RowBuffer] = field(default_factory=list)
     tvf_sources: list[str] = field(default_factory=list)
+    # MATCH_RECOGNIZE clauses, outermost first: (PARTITION BY items, ORDER BY columns).
+    match_recognize: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+    # RisingWave OVER (... SESSION WITH GAP d): the gaps in ms, in written order.
+    session_gaps: list[int] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 __all__ = ["parse_duration", "try_parse_duration", "is_duration_unit", "DURATION_EXAMPLE"]
 
@@ -69,7 +70,8 @@ def try_parse_duration(text: str) -> int | None:
     ns_per = _unit_ns(unit) if unit else _NS_PER_UNIT["s"]
     if ns_per is None:
         return None
-    return round(float(number) * ns_per / 1_000_000)
+    # Exact arithmetic: a 400-digit number is a (too large) duration, never a float overflow.
+    return round(Fraction(number) * ns_per / 1_000_000)
 
 
 def parse_duration(text: str) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlglot.tokens import Token, TokenType
 
+from core.model.catalog import TableKind
 from core.sql.clauses import CreateHeader, RowBuffer
+from core.sql.ddl import read_create_clauses
 from core.sql.properties import read_properties
 from core.sql.scanner_base import ScannerBase
 from core.sql.tokens import is_name, matching_paren, read_dotted_name, slice_text, split_args, up
@@ -30,8 +32,18 @@ _BEFORE_WINDOW_AS_NAME = {
     TokenType.EQ,
     TokenType.NEQ,
     TokenType.DOT,
+    TokenType.ALIAS,  # SELECT a AS window
 }
-_CREATE_KINDS = {"STREAM": "create_stream", "TABLE": "create_table", "VIEW": "create_table"}
+# A materialized view (RisingWave, Databricks) is a view others read: kind create_view. A sink created
+# AS SELECT writes its rows out, like INSERT INTO: kind insert.
+_CREATE_KINDS = {
+    "STREAM": "create_stream",
+    "TABLE": "create_table",
+    "VIEW": "create_view",
+    "SINK": "insert",
+}
+_CREATE_MODIFIERS = {"OR", "REPLACE", "REFRESH", "TEMPORARY", "TEMP", "STREAMING", "LIVE", "SOURCE"}
+_NOT_COLUMNS = {"CONSTRAINT", "PRIMARY", "WATERMARK", "PRIMARY KEY", "FOREIGN", "UNIQUE", "CHECK"}
 
 
 class Lifters(ScannerBase):
@@ -40,9 +52,7 @@ class Lifters(ScannerBase):
     # -- CREATE STREAM|TABLE name [(cols)] [WITH (...)] AS ---------------------------------------
     def lift_create(self, i: int) -> int | None:
         j = i + 1
-        if up(self._peek(j)) == "OR" and up(self._peek(j + 1)) == "REPLACE":
-            j += 2
-        if up(self._peek(j)) in {"TEMPORARY", "TEMP"}:
+        while up(self._peek(j)) in _CREATE_MODIFIERS:
             j += 1
         if up(self._peek(j)) == "MATERIALIZED":
             j += 1
@@ -60,23 +70,82 @@ class Lifters(ScannerBase):
         columns: tuple[str, ...] = ()
         if self._is(self._peek(j), TokenType.L_PAREN):
             close = matching_paren(self.toks, j, self.source)
-            columns = tuple(a[0].text for a in split_args(self.toks, j, close) if a)
+            # Spark pipelines declare expectations and keys beside the columns; only names are columns.
+            columns = tuple(
+                a[0].text
+                for a in split_args(self.toks, j, close)
+                if a and is_name(a[0]) and up(a[0]) not in _NOT_COLUMNS
+                and a[0].token_type != TokenType.PRIMARY_KEY
+            )
             j = close + 1
-        props: dict[str, str] = {}
-        if self._is(self._peek(j), TokenType.WITH) and self._is(self._peek(j + 1), TokenType.L_PAREN):
-            close = matching_paren(self.toks, j + 1, self.source)
-            props = read_properties(self.toks, j + 1, close, self.source)
-            j = close + 1
+        kind: TableKind = "sink" if kind_word == "SINK" else "table"
+        props, j = read_create_clauses(self.toks, j, self.source, self.dialect, name, kind)
         example = f"CREATE {kind_word} {name} AS SELECT * FROM source"
         if up(self._peek(j)) != "AS":
-            # A declaration of an input (columns, WITH) has no query to partition; its key is metadata.
-            tip = " (to describe an input topic, use -- @partitioned_by: col)" if columns or props else ""
-            raise self._error(f"CREATE {kind_word} {name} needs AS SELECT ..., e.g. {example}{tip}", j)
+            raise self._error(f"CREATE {kind_word} {name} needs AS SELECT ..., e.g. {example}", j)
         if self._peek(j + 1) is None:
             raise self._error(f"CREATE {kind_word} {name} needs a query after AS, e.g. {example}", j + 1)
         self.clauses.create = CreateHeader(_CREATE_KINDS[kind_word], name, columns, props)
         self.clauses.properties.update(props)
         return self._lift(i, j + 1)
+
+    # -- MATCH_RECOGNIZE (PARTITION BY k ORDER BY ts ...): keys kept, the pattern lifted ------------
+    def lift_match_recognize(self, i: int) -> int:
+        """sqlglot cannot read MATCH_RECOGNIZE in every dialect; its PARTITION BY / ORDER BY are what
+        partitioning needs (the pattern runs per partition key, in order)."""
+        close = matching_paren(self.toks, i + 1, self.source)
+        body = self.toks[i + 2 : close]
+        partition = self._clause_items(body, "PARTITION")
+        order = [o.split()[0] for o in self._clause_items(body, "ORDER")]
+        self.clauses.match_recognize.append((tuple(partition), tuple(order)))
+        end = close + 1
+        if up(self._peek(end)) == "AS" and is_name(self._peek(end + 1)):
+            end += 2
+        elif is_name(self._peek(end)) and up(self._peek(end)) not in _CLAUSE_WORDS | {"GROUP", "ORDER"}:
+            end += 1
+        return self._lift(i, end)
+
+    def _clause_items(self, body: list[Token], word: str) -> list[str]:
+        """Comma-separated items after ``word BY`` at the top level of ``body``, up to the next clause."""
+        stops = {"ORDER", "MEASURES", "ONE", "ALL", "AFTER", "PATTERN", "DEFINE", "WITHIN", "SUBSET"}
+        start = next((k for k, t in enumerate(body) if up(t) in {word, f"{word} BY"}), -1)
+        if start < 0:
+            return []
+        k = start + (1 if up(body[start]) == f"{word} BY" else 2)
+        items: list[list[Token]] = [[]]
+        depth = 0
+        while k < len(body):
+            tok = body[k]
+            if depth == 0 and (up(tok) in stops or up(tok) == "ORDER BY") and items[-1]:
+                break
+            depth += (tok.token_type == TokenType.L_PAREN) - (tok.token_type == TokenType.R_PAREN)
+            if depth == 0 and tok.token_type == TokenType.COMMA:
+                items.append([])
+            else:
+                items[-1].append(tok)
+            k += 1
+        out = []
+        for item in items:
+            if item:
+                parts, end = read_dotted_name(item, 0)
+                plain = parts and end == len(item)
+                out.append(parts[-1].text if plain else slice_text(self.source, item[0], item[-1]))
+        return out
+
+    # -- RisingWave OVER (PARTITION BY k ORDER BY ts SESSION WITH GAP INTERVAL '5' MINUTE) -----------
+    def lift_session_gap(self, i: int) -> int:
+        ms, j = self._read_duration(i + 3, "SESSION WITH GAP needs a duration")
+        self.clauses.session_gaps.append(ms)
+        return self._lift(i, j)
+
+    # -- Spark pipelines: FROM STREAM(src) | STREAM src | STREAM(read_files(...)) ----------------
+    def lift_stream_source(self, i: int) -> int:
+        """``STREAM(src)`` reads ``src`` as a stream: the source is ``src``, never "STREAM"."""
+        if self._is(self._peek(i + 1), TokenType.L_PAREN):
+            close = matching_paren(self.toks, i + 1, self.source)
+            self.drop_at.add(close)
+            return self._lift(i, i + 2)
+        return self._lift(i, i + 1)
 
     # -- WINDOW TUMBLING|SLIDING|HOPPING|SESSION (...) -------------------------------------------
     def lift_window(self, i: int) -> int | None:
@@ -172,7 +241,7 @@ class Lifters(ScannerBase):
 
     def _last_join_names(self) -> list[str]:
         """Name and alias of the source after the last kept JOIN (lower-case)."""
-        at = max((k for k, t in enumerate(self.kept) if t.token_type == TokenType.JOIN), default=-1)
+        at = self.last_join
         parts, k = read_dotted_name(self.kept, at + 1)
         names = [".".join(t.text for t in parts).lower()] if parts else []
         if k < len(self.kept) and up(self.kept[k]) == "AS":
@@ -255,6 +324,12 @@ class Lifters(ScannerBase):
         wrapped = up(self.toks[i]) == "TABLE"
         func_i = i + 2 if wrapped else i
         func_tok = self.toks[func_i]
+        if not self._is(self._peek(func_i + 1), TokenType.L_PAREN):
+            raise self._error(
+                f"{func_tok.text} needs its arguments in parentheses, e.g. TABLE({func_tok.text}(TABLE t, "
+                "DESCRIPTOR(ts), INTERVAL '1' MINUTE))",
+                func_i,
+            )
         close = matching_paren(self.toks, func_i + 1, self.source)
         args = split_args(self.toks, func_i + 1, close)
         spec = decode_tvf(func_tok, args, self.source)

@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -14,15 +14,14 @@ from sqlglot.errors import ParseError
 from sqlglot.tokens import Token, TokenType
 
 from core.errors import SqlSyntaxError
-from core.sql.annotations import read_annotations
 from core.sql.clause_order import reorder_clauses
 from core.sql.clauses import StreamingClauses
-from core.sql.dialects import resolve_dialect, tokenize
+from core.sql.guard import guarded
 from core.sql.messages import from_parse_error
 from core.sql.prepass import prepass
 from core.sql.text import SourceText
 
-__all__ = ["ParsedStatement", "parse_script"]
+__all__ = ["ParsedStatement", "parse_script", "parse_one", "split_statements"]
 
 _QUERIES = (exp.Select, exp.SetOperation, exp.Subquery)
 _SUPPORTED = "SELECT, CREATE STREAM|TABLE ... AS SELECT and INSERT INTO ... SELECT"
@@ -43,6 +42,11 @@ class ParsedStatement:
     annotations: dict[str, str] = field(default_factory=dict)
     annotation_lines: dict[str, int] = field(default_factory=dict)
     tokens: tuple[Token, ...] = ()
+    # select | insert | create_stream | create_table | create_view; sink: the table it writes, if any.
+    kind: str = "select"
+    sink: str | None = None
+    # The whole script, so later readers (extraction) can position their errors in the user's text.
+    source_text: SourceText | None = field(default=None, compare=False, repr=False)
 
 
 def _drop_command_warning(record: logging.LogRecord) -> bool:
@@ -60,7 +64,7 @@ def _quiet_command_fallback() -> Iterator[None]:
         logger.removeFilter(_drop_command_warning)
 
 
-def _split(tokens: list[Token]) -> list[list[Token]]:
+def split_statements(tokens: list[Token]) -> list[list[Token]]:
     """Statements split on ';' tokens (the tokenizer already kept strings and comments whole)."""
     out: list[list[Token]] = [[]]
     for tok in tokens:
@@ -72,21 +76,25 @@ def _split(tokens: list[Token]) -> list[list[Token]]:
 
 
 def parse_script(sql: str, dialect: str = "velostream") -> list[ParsedStatement]:
-    """Parse every ``;``-separated statement of ``sql``; raise SqlSyntaxError with the user's line/col."""
-    source = SourceText(sql)
-    base = resolve_dialect(dialect)
-    statements = _split(tokenize(base, source))
-    if not statements:
-        raise source.error("nothing to analyze: the input has no SQL statement", 0)
-    lines = source.lines()
-    parsed: list[ParsedStatement] = []
-    previous_end_line = 1
-    for index, toks in enumerate(statements):
-        stmt = _parse_one(index, toks, source, base, dialect)
-        values, where = read_annotations(lines, previous_end_line, stmt.line - 1)
-        parsed.append(replace(stmt, annotations=values, annotation_lines=where))
-        previous_end_line = source.line_of(stmt.end - 1)
-    return parsed
+    """The query statements of ``sql`` (see :func:`core.sql.script.read_script`); an error when none."""
+    from core.sql.script import read_script  # the script reader builds on this module
+
+    script = read_script(sql, dialect)
+    if not script.statements:
+        source = SourceText(sql.removeprefix("\ufeff"))
+        what = "declarations and settings" if script.tables or script.settings else "statements"
+        raise source.error(
+            f"nothing to analyze: the input has only {what}, no query; Partition Lab reads {_SUPPORTED}", 0
+        )
+    return list(script.statements)
+
+
+def parse_one(
+    index: int, toks: list[Token], source: SourceText, base: Dialect, dialect: str
+) -> ParsedStatement:
+    """One query statement's tokens read into a :class:`ParsedStatement`."""
+    with guarded(source, toks[0].start):
+        return _parse_one(index, toks, source, base, dialect)
 
 
 def _parse_one(
@@ -117,7 +125,9 @@ def _parse_one(
         raise source.error(f"expected one statement here; Partition Lab reads {_SUPPORTED}", kept[0].start)
     tree = trees[0]
     _check_supported(tree, result.clauses, kept, source)
+    _check_tree_depth(tree, source, kept[0].start)
     start, end = toks[0].start, toks[-1].end + 1
+    kind, sink = _kind_and_sink(tree, result.clauses)
     return ParsedStatement(
         index=index,
         expression=tree,
@@ -128,7 +138,43 @@ def _parse_one(
         end=end,
         dialect=base,
         tokens=tuple(kept),
+        kind=kind,
+        sink=sink,
+        source_text=source,
     )
+
+
+# Every later walk of the tree (extraction, planning, rendering) recurses; a bounded depth keeps all
+# of them far from Python's recursion limit. Real statements nest < 20 levels (samples: 7); this is
+# about 100 nested CASE expressions. Chains of binary operators (a + b + ...) do not count: sqlglot
+# walks and prints them without recursion.
+MAX_TREE_DEPTH = 200
+
+
+def _check_tree_depth(tree: exp.Expr, source: SourceText, offset: int) -> None:
+    stack: list[tuple[exp.Expr, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        depth = depth if isinstance(node, exp.Binary) else depth + 1
+        if depth > MAX_TREE_DEPTH:
+            ident = node.find(exp.Identifier)
+            at = int(ident.meta.get("start", offset)) if ident is not None else offset
+            raise source.error(
+                f"this statement nests more than {MAX_TREE_DEPTH} expression levels deep here "
+                "(e.g. CASE inside CASE ...); simplify the expression",
+                at,
+            )
+        stack.extend((child, depth) for child in node.iter_expressions())
+
+
+def _kind_and_sink(tree: exp.Expr, clauses: StreamingClauses) -> tuple[str, str | None]:
+    if clauses.create is not None:
+        return clauses.create.kind, clauses.create.name
+    if isinstance(tree, exp.Insert):
+        target = tree.this
+        table = target if isinstance(target, exp.Table) else target.find(exp.Table)
+        return "insert", (".".join(p.name for p in table.parts) if table is not None else None)
+    return "select", clauses.into
 
 
 _QUERY_STARTS = {TokenType.SELECT, TokenType.WITH, TokenType.INSERT, TokenType.L_PAREN, TokenType.VALUES}

@@ -20,6 +20,12 @@ from core.sql.windows import TVF_KINDS
 
 __all__ = ["PrepassResult", "prepass"]
 
+_LEVEL_WORDS = {
+    TokenType.SELECT, TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.HAVING,
+    TokenType.ORDER_BY, TokenType.LIMIT, TokenType.ON, TokenType.QUALIFY, TokenType.USING,
+}
+_NOT_SOURCES = {"AS", "WHERE", "JOIN", "GROUP", "ON", "LEFT", "RIGHT", "INNER", "FULL", "CROSS", "WINDOW"}
+
 
 @dataclass(frozen=True)
 class PrepassResult:
@@ -40,6 +46,9 @@ class _Scanner(Lifters):
     def run(self) -> None:
         i = 0
         while i < len(self.toks):
+            if i in self.drop_at:
+                i = self._lift(i, i + 1)
+                continue
             handler = self._handler(i)
             nxt = handler(i) if handler else None
             if nxt is None:
@@ -55,6 +64,10 @@ class _Scanner(Lifters):
             return self.lift_create
         if word == "WINDOW":
             return self.lift_window
+        if word == "MATCH_RECOGNIZE" and self._is(nxt, TokenType.L_PAREN):
+            return self.lift_match_recognize
+        if word == "SESSION" and self.depth > 0 and up(nxt) == "WITH" and up(self._peek(i + 2)) == "GAP":
+            return self.lift_session_gap
         if word == "EMIT":
             return self.lift_emit
         if word == "ROWS" and up(nxt) == "WINDOW":
@@ -71,6 +84,8 @@ class _Scanner(Lifters):
             return self.lift_into
         if self.depth == 0 and (word == "PARTITION BY" or (word == "PARTITION" and up(nxt) == "BY")):
             return self.lift_partition_by
+        if word == "STREAM" and self._after_from() and self._is_stream_read(nxt):
+            return self.lift_stream_source
         if self._after_from() and self._looks_like_tvf(i):
             return self.lift_tvf
         if tok.token_type == TokenType.SESSION and self._is(nxt, TokenType.L_PAREN):
@@ -80,14 +95,25 @@ class _Scanner(Lifters):
     def _keep(self, i: int) -> None:
         tok = self.toks[i]
         kind = tok.token_type
+        # Bookkeeping per kept token keeps every later question O(1): which of SELECT/FROM came last
+        # at this parenthesis level, where the '(' of the last ')' was, where the last JOIN is.
         if kind == TokenType.L_PAREN:
             self.depth += 1
+            self._opens.append(len(self.kept))
+            self._levels.append(None)
         elif kind == TokenType.R_PAREN:
             self.depth -= 1
+            self._last_open = self._opens.pop() if self._opens else -1
+            if len(self._levels) > 1:
+                self._levels.pop()
         elif kind == TokenType.JOIN:
             self.joins += 1
+            self.last_join = len(self.kept)
         elif kind == TokenType.OVER:
             self.over_function = self._function_before_over()
+        elif kind in _LEVEL_WORDS:
+            # A clause after FROM (WHERE, GROUP BY, ON, ...) ends the FROM list at this level.
+            self._levels[-1] = kind
         self.kept.append(tok)
 
     def _after_insert(self) -> bool:
@@ -101,15 +127,14 @@ class _Scanner(Lifters):
             return True
         if self.kept[-1].token_type != TokenType.COMMA:
             return False
-        depth = 0
-        for tok in reversed(self.kept):
-            kind = tok.token_type
-            depth += (kind == TokenType.R_PAREN) - (kind == TokenType.L_PAREN)
-            if depth < 0 or (depth == 0 and kind == TokenType.SELECT):
-                return False
-            if depth == 0 and kind == TokenType.FROM:
-                return True
-        return False
+        # A comma in a FROM list: FROM came after the last SELECT at this parenthesis level.
+        return self._levels[-1] == TokenType.FROM
+
+    def _is_stream_read(self, nxt: Token | None) -> bool:
+        if self._is(nxt, TokenType.L_PAREN):
+            return True
+        # ``FROM STREAM src``: only Spark pipelines spell it so; elsewhere ``stream`` may be a table name.
+        return self.dialect in {"spark", "databricks"} and is_name(nxt) and up(nxt) not in _NOT_SOURCES
 
     def _looks_like_tvf(self, i: int) -> bool:
         tok, nxt = self.toks[i], self._peek(i + 1)
@@ -119,12 +144,7 @@ class _Scanner(Lifters):
 
     def _function_before_over(self) -> str:
         """Name of the function an OVER belongs to: the word before the call's '('."""
-        if not self.kept or self.kept[-1].token_type != TokenType.R_PAREN:
+        if not self.kept or self.kept[-1].token_type != TokenType.R_PAREN or self._last_open < 0:
             return ""
-        depth = 0
-        for j in range(len(self.kept) - 1, -1, -1):
-            kind = self.kept[j].token_type
-            depth += (kind == TokenType.R_PAREN) - (kind == TokenType.L_PAREN)
-            if depth == 0:
-                return up(self.kept[j - 1]) if j > 0 and is_name(self.kept[j - 1]) else ""
-        return ""
+        j = self._last_open
+        return up(self.kept[j - 1]) if j > 0 and is_name(self.kept[j - 1]) else ""

@@ -9,6 +9,7 @@ from core.sql.clauses import Span, StreamingClauses
 from core.sql.durations import DURATION_EXAMPLE, is_duration_unit, try_parse_duration
 from core.sql.text import SourceText
 from core.sql.tokens import is_name, slice_text, up
+from core.sql.window_limits import check_duration
 
 __all__ = ["ScannerBase"]
 
@@ -27,6 +28,13 @@ class ScannerBase:
         self.depth = 0
         self.joins = -1
         self.over_function = ""
+        self.dialect = dialect.strip().lower()
+        self.drop_at: set[int] = set()  # token indexes to lift when reached (the ')' of STREAM(src))
+        self.last_join = -1  # index in kept of the last JOIN
+        # Per open parenthesis level: SELECT or FROM, whichever was kept last at that level.
+        self._levels: list[TokenType | None] = [None]
+        self._opens: list[int] = []  # kept indexes of the '(' still open
+        self._last_open = -1  # kept index of the '(' matching the last kept ')'
         self.window_words = _WINDOW_WORDS.get(dialect.strip().lower(), "TUMBLING, SLIDING or SESSION")
 
     # -- small helpers ---------------------------------------------------------------------------
@@ -66,6 +74,8 @@ class ScannerBase:
         ms = try_parse_duration(slice_text(self.source, tok, last)) if tok and last else None
         if ms is None:
             raise self._error(f"{message}, {DURATION_EXAMPLE}", i)
+        # A join bound or expiry of 0 is meaningful (same instant); only the upper bound applies.
+        check_duration(ms, "this duration", self.source, tok.start if tok else 0, minimum=0)
         return ms, j
 
     def retype_as_name(self, i: int) -> int | None:

@@ -161,7 +161,8 @@ def group_window(node: exp.Expr) -> WindowSpec | None:
         return None
     args = list(node.expressions) if isinstance(node, exp.Anonymous) else list(node.iter_expressions())
     time_col = args[0].name if args and isinstance(args[0], exp.Column) else None
-    values = [_duration(a) for a in args[1:]]
+    # Arroyo writes hop(slide, size) and tumble(size) without a time column: every argument is a duration.
+    values = [_duration(a) for a in (args if args and _duration(args[0]) is not None else args[1:])]
     if not values or any(v is None for v in values):
         return WindowSpec("tumbling", time_column=time_col, written=name)
     ms = [v for v in values if v is not None]

@@ -9,6 +9,7 @@ from core.sql.clauses import WindowSpec
 from core.sql.durations import DURATION_EXAMPLE, try_parse_duration
 from core.sql.text import SourceText
 from core.sql.tokens import is_name, read_dotted_name, slice_text, up
+from core.sql.window_limits import check_window
 
 __all__ = ["WINDOW_KINDS", "TVF_KINDS", "decode_window", "decode_tvf", "table_tokens"]
 
@@ -98,9 +99,13 @@ def _shape(
     time_col = columns[0] if columns else None
     if kind == "session":
         key = columns[1] if len(columns) > 1 else None
-        return WindowSpec(kind, gap_ms=durations[0], time_column=time_col, key_column=key, written=written)
-    advance = durations[1] if kind == "hopping" else None
-    return WindowSpec(kind, size_ms=durations[0], advance_ms=advance, time_column=time_col, written=written)
+        spec = WindowSpec(kind, gap_ms=durations[0], time_column=time_col, key_column=key, written=written)
+    else:
+        advance = durations[1] if kind == "hopping" else None
+        spec = WindowSpec(
+            kind, size_ms=durations[0], advance_ms=advance, time_column=time_col, written=written
+        )
+    return check_window(spec, source, kind_tok.start, len(kind_tok.text))
 
 
 def table_tokens(arg: list[Token]) -> list[Token]:
@@ -152,13 +157,16 @@ def decode_tvf(func_tok: Token, args: list[list[Token]], source: SourceText) -> 
     if len(values) != wanted:
         raise _arity(source, func_tok, usage)
     if name == "TUMBLE":
-        return WindowSpec("tumbling", size_ms=values[0], time_column=time_col, source=table, written=name)
-    if name == "SESSION":
-        return WindowSpec("session", gap_ms=values[0], time_column=time_col, source=table, written=name)
-    # HOP takes the slide first; CUMULATE's step plays the advance and its max size the size.
-    return WindowSpec(
-        "hopping", size_ms=values[1], advance_ms=values[0], time_column=time_col, source=table, written=name
-    )
+        spec = WindowSpec("tumbling", size_ms=values[0], time_column=time_col, source=table, written=name)
+    elif name == "SESSION":
+        spec = WindowSpec("session", gap_ms=values[0], time_column=time_col, source=table, written=name)
+    else:
+        # HOP takes the slide first; CUMULATE's step plays the advance and its max size the size.
+        spec = WindowSpec(
+            "hopping", size_ms=values[1], advance_ms=values[0], time_column=time_col, source=table,
+            written=name,
+        )
+    return check_window(spec, source, func_tok.start, len(func_tok.text))
 
 
 def _arity(source: SourceText, tok: Token, usage: str) -> SqlSyntaxError:

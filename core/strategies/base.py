@@ -14,6 +14,9 @@ import numpy as np
 
 from core import hashing
 from core.analysis.profile import QueryProfile
+from core.engines import DEFAULT_ENGINE, EngineSettings, get_engine
+from core.engines.routing import column_type, engine_worker_ids, factorize_values
+from core.engines.types import canonical_type
 from core.errors import InvalidConfigError
 from core.strategies.validation import validate as _validate
 from core.workload.batch import Batch
@@ -27,6 +30,9 @@ class RoutingContext:
 
     ``key_serialization`` is how single-column key values become bytes (``string``/``int32``/
     ``int64``, see :mod:`core.hashing`); ``cache`` holds vocabulary hashes across batches.
+    ``engine`` (see :mod:`core.engines`) other than ``partition-lab`` routes hashed records with that
+    engine's exact worker function, ``key_types`` giving each routing key's SQL type (None or missing
+    = inferred from the data: text → STRING) and ``engine_settings`` e.g. Flink's max parallelism.
     """
 
     workers: int
@@ -37,8 +43,14 @@ class RoutingContext:
     cache: hashing.VocabHashCache = field(
         default_factory=lambda: hashing.DEFAULT_CACHE, repr=False, compare=False
     )
+    engine: str = DEFAULT_ENGINE
+    engine_settings: EngineSettings = field(default_factory=EngineSettings)
+    key_types: tuple[str | None, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "engine", get_engine(self.engine).name)
+        object.__setattr__(self, "key_types",
+                           tuple(None if t is None else canonical_type(t) for t in self.key_types))
         if isinstance(self.workers, bool) or not isinstance(self.workers, int | np.integer):
             raise InvalidConfigError(f"workers must be an integer, got {self.workers!r}")
         if self.workers < 1:
@@ -107,6 +119,8 @@ def hash_route(batch: Batch, ctx: RoutingContext) -> np.ndarray:
     """
     if not ctx.routing_keys:
         return np.zeros(len(batch), dtype=np.int32)
+    if ctx.engine != DEFAULT_ENGINE:
+        return _engine_route(batch, ctx)
     codes, vocabs = [], []
     for column in ctx.routing_keys:
         if column in batch.codes:
@@ -124,6 +138,27 @@ def hash_route(batch: Batch, ctx: RoutingContext) -> np.ndarray:
     return hashing.worker_ids(
         codes, vocabs, ctx.workers, ctx.hash_function, ctx.key_serialization, ctx.cache
     )
+
+
+def _engine_route(batch: Batch, ctx: RoutingContext) -> np.ndarray:
+    codes, vocabs, types = [], [], []
+    for i, column in enumerate(ctx.routing_keys):
+        if column in batch.codes:
+            codes.append(batch.codes[column])
+            vocabs.append(batch.vocab[column])
+        elif column in batch.values:
+            col_codes, distinct = factorize_values(batch.values[column])
+            codes.append(col_codes)
+            vocabs.append(distinct)
+        else:
+            raise InvalidConfigError(
+                f"routing key {column!r} is not a column of the batch; available: "
+                f"{', '.join(batch.columns) or '(none)'}; fix the routing keys or the source columns"
+            )
+        declared = ctx.key_types[i] if i < len(ctx.key_types) else None
+        types.append(column_type(vocabs[-1], declared))
+    return engine_worker_ids(get_engine(ctx.engine), codes, vocabs, types, ctx.workers,
+                             ctx.engine_settings, ctx.cache)
 
 
 def _factorize_numeric(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

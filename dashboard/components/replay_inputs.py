@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.scenario import DEFAULTS, PRODUCERS, RECORD_CAP
+from dashboard.scenario import BOUNDS, DEFAULTS, MAX_PROCESSES, PRODUCERS, RECORD_CAP, TEXT_LIMITS
 
 __all__ = ["replay_inputs"]
 
@@ -17,17 +17,19 @@ def replay_inputs() -> dict[str, Any]:
     row1 = st.columns(4)
     records = row1[0].number_input(
         "Records",
-        min_value=1,
+        min_value=BOUNDS["records"][0],
+        max_value=BOUNDS["records"][1],
         value=DEFAULTS.records,
         step=50_000,
         key="records",
         bind="query-params",
-        help=f"Synthetic records to replay (the dashboard caps this at {RECORD_CAP:,}).",
+        help=f"Synthetic records to replay (at most {RECORD_CAP:,} here; larger replays wait for a click "
+        "when their estimated work is above what starts by itself).",
     )
     workers = row1[1].number_input(
         "Workers",
-        min_value=1,
-        max_value=256,
+        min_value=BOUNDS["workers"][0],
+        max_value=BOUNDS["workers"][1],
         value=DEFAULTS.workers,
         key="workers",
         bind="query-params",
@@ -35,8 +37,8 @@ def replay_inputs() -> dict[str, Any]:
     )
     keys = row1[2].number_input(
         "Distinct keys",
-        min_value=1,
-        max_value=10_000_000,
+        min_value=BOUNDS["keys"][0],
+        max_value=BOUNDS["keys"][1],
         value=DEFAULTS.keys,
         key="keys",
         bind="query-params",
@@ -45,6 +47,7 @@ def replay_inputs() -> dict[str, Any]:
         "Key distribution",
         value=DEFAULTS.distribution,
         key="distribution",
+        max_chars=TEXT_LIMITS["distribution"],
         bind="query-params",
         help="`uniform`, `zipf:S` (S > 0, larger = hotter head) or `hot:F` (one key gets share F).",
     )
@@ -57,7 +60,14 @@ def replay_inputs() -> dict[str, Any]:
         help="How the source topic's producer placed records: key hashes or null-key sticky/round robin; "
         "auto = murmur2 when the source key is known, else sticky.",
     )
-    seed = row2[1].number_input("Seed", min_value=0, value=DEFAULTS.seed, key="seed", bind="query-params")
+    seed = row2[1].number_input(
+        "Seed",
+        min_value=BOUNDS["seed"][0],
+        max_value=BOUNDS["seed"][1],
+        value=DEFAULTS.seed,
+        key="seed",
+        bind="query-params",
+    )
     input_rate = row2[2].number_input(
         "Input rate (records/s)",
         min_value=0.0,
@@ -69,11 +79,11 @@ def replay_inputs() -> dict[str, Any]:
     processes = row2[3].number_input(
         "Processes",
         min_value=0,
-        max_value=16,
+        max_value=MAX_PROCESSES,
         value=DEFAULTS.processes,
         key="processes",
         help="Worker processes for the replay; 0 runs the same worker code in this process "
-        "(identical results, no process start-up).",
+        "(identical results, no process start-up); never more than this machine's CPUs.",
     )
     return {
         "records": int(records),

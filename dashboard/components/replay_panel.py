@@ -6,12 +6,13 @@ from typing import Any
 
 import streamlit as st
 
+from core.budget import AUTO_RUN, DASHBOARD, format_duration
 from dashboard import charts, runner
 from dashboard.charts.data import result_dict
 from dashboard.colors import STREAMLIT_NAMED
 from dashboard.components.errors import call_safely
 from dashboard.navigation import page
-from dashboard.scenario import AUTO_REPLAY_BUDGET, RECORD_CAP, Scenario
+from dashboard.scenario import Scenario
 from dashboard.text import md_escape
 
 __all__ = ["run_replay", "render_summary", "verdict_badges", "render_replay"]
@@ -19,25 +20,37 @@ __all__ = ["run_replay", "render_summary", "verdict_badges", "render_replay"]
 _APPROVED = "approved_replays"
 
 
+def _plain(problems: list[str]) -> str:
+    """The budget's reasons without CLI option dashes (the inputs here are named Records, Distinct keys)."""
+    return "; ".join(problems).replace("--", "")
+
+
 def _approved(scenario: Scenario) -> bool:
-    return scenario.auto_replay or scenario in st.session_state.get(_APPROVED, set())
+    return scenario in st.session_state.get(_APPROVED, set())
 
 
 def run_replay(scenario: Scenario, *, key: str = "run_replay") -> Any | None:
-    """The cached replay, run now if within the budget (or approved by the button); else None."""
-    if scenario.records > RECORD_CAP:
+    """The cached replay, run now if its estimate fits the auto-run budget (or the button was
+    clicked and it fits the dashboard's budget); else None after saying why."""
+    work = runner.estimate(scenario)
+    refused = work.problems(DASHBOARD)
+    if refused:
         st.error(
-            f"{scenario.records:,} records is above the dashboard's cap of {RECORD_CAP:,}. Lower the record "
-            "count, or run `partition-lab simulate --records N` from the command line for larger replays.",
+            f"This replay is too large for the dashboard: {md_escape(work.describe())}. "
+            f"{md_escape(_plain(refused))}. Run `partition-lab simulate` from the command line for "
+            "larger replays.",
             icon=":material/error:",
         )
         return None
-    if not _approved(scenario):
+    waits = work.problems(AUTO_RUN)
+    if waits and not _approved(scenario):
         st.info(
-            f"Replays of up to {AUTO_REPLAY_BUDGET:,} records start by themselves; this one has "
-            f"{scenario.records:,}. It takes a while on this machine, so it waits for you."
+            f"Estimated work: {md_escape(work.describe())}. Replays start by themselves only when small "
+            f"({md_escape(_plain(waits))}), so this one waits for you.",
+            icon=":material/hourglass_top:",
         )
-        if not st.button(f"Run replay of {scenario.records:,} records", key=key, type="primary"):
+        label = f"Run replay of {scenario.records:,} records (~{format_duration(work.seconds)})"
+        if not st.button(label, key=key, type="primary"):
             return None
         st.session_state.setdefault(_APPROVED, set()).add(scenario)
     with st.status(f"Replaying {scenario.records:,} records through every strategy…") as status:

@@ -8,14 +8,15 @@ from typing import Any
 
 import streamlit as st
 
+from core.limits import TREE_UPLOAD_BYTES
 from core.strategies.names import STRATEGY_NAMES
 from dashboard.samples import load_samples
-from dashboard.scenario import DEFAULTS, DIALECTS, TREE_PRESETS, Scenario
+from dashboard.scenario import BOUNDS, DEFAULTS, DIALECTS, TEXT_LIMITS, TREE_PRESETS, Scenario
 
 __all__ = ["analysis_inputs", "current_scenario"]
 
 _NO_SAMPLE = "— pick a sample query —"
-_TREE_FILE_LIMIT = 256 * 1024
+_TREE_FILE_LIMIT = TREE_UPLOAD_BYTES
 
 
 def _load_sample() -> None:
@@ -35,7 +36,8 @@ def _uploaded_tree() -> tuple[str, str] | None:
         "Decision tree file (TOML)",
         type=["toml"],
         key="tree_file",
-        help="A tree file in the same format as the presets; it replaces the preset while uploaded.",
+        help=f"A tree file in the same format as the presets (at most {_TREE_FILE_LIMIT // 1024} KB); "
+        "it replaces the preset while uploaded and is kept in memory only.",
     )
     if upload is None:
         return None
@@ -43,9 +45,10 @@ def _uploaded_tree() -> tuple[str, str] | None:
         st.error(f"The tree file is {upload.size:,} bytes; tree files are limited to {_TREE_FILE_LIMIT:,}.")
         return None
     try:
-        return upload.getvalue().decode("utf-8"), Path(upload.name).stem
-    except UnicodeDecodeError:
-        st.error("The tree file is not UTF-8 text; upload the TOML file itself.")
+        return upload.getvalue().decode("utf-8-sig"), Path(upload.name).stem
+    except UnicodeDecodeError as error:
+        st.error(f"The tree file is not UTF-8 text (invalid byte at offset {error.start}); "
+                 "upload the TOML file itself.")
         return None
 
 
@@ -67,6 +70,7 @@ def analysis_inputs() -> dict[str, Any]:
             value=DEFAULTS.sql,
             key="sql",
             height=180,
+            max_chars=TEXT_LIMITS["sql"],
             bind="query-params",
             help="One or more statements; press Ctrl+Enter to analyze.",
         )
@@ -85,14 +89,15 @@ def analysis_inputs() -> dict[str, Any]:
             "Source key columns",
             value=DEFAULTS.source_key,
             key="source_key",
+            max_chars=TEXT_LIMITS["source_key"],
             bind="query-params",
             help="How the source topic is keyed: `symbol`, `trades=symbol` or several separated by `;`. "
             "Empty = unknown.",
         )
         partitions = right.number_input(
             "Source partitions",
-            min_value=1,
-            max_value=1024,
+            min_value=BOUNDS["partitions"][0],
+            max_value=BOUNDS["partitions"][1],
             value=DEFAULTS.partitions,
             key="partitions",
             bind="query-params",
@@ -107,7 +112,7 @@ def analysis_inputs() -> dict[str, Any]:
         with st.expander("Use your own decision tree"):
             uploaded = _uploaded_tree()
     return {
-        "sql": sql,
+        "sql": sql.removeprefix("\ufeff"),  # a pasted byte-order mark is not part of the query
         "dialect": dialect,
         "tree": tree,
         "source_key": source_key,

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
-from pathlib import Path
+import io
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-__all__ = ["upload_trace", "preview", "map_columns", "TRACE_LIMIT_MB", "ROLES"]
+from core.limits import TRACE_UPLOAD_MB
 
-TRACE_LIMIT_MB = 50
+__all__ = ["upload_trace", "preview", "map_columns", "TRACE_LIMIT_MB", "ROLES", "Upload"]
+
+# Streamlit refuses larger uploads before buffering them (server.maxUploadSize, set by the launcher).
+TRACE_LIMIT_MB = TRACE_UPLOAD_MB
 _NONE = "(none)"
 # Trace roles the replay understands, each with the file column names that usually hold it.
 ROLES: dict[str, tuple[str, ...]] = {
@@ -24,13 +26,26 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def upload_trace() -> Path | None:
-    """Save an uploaded CSV/Parquet trace (at most TRACE_LIMIT_MB) to a temporary file."""
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded trace, kept in memory: its file name (for messages) and its bytes."""
+
+    name: str
+    content: bytes
+
+    @property
+    def parquet(self) -> bool:
+        return self.name.lower().endswith(".parquet")
+
+
+def upload_trace() -> Upload | None:
+    """The uploaded CSV/Parquet trace (at most TRACE_LIMIT_MB), in memory: nothing is written here."""
     upload = st.file_uploader(
         "Trace file (CSV or Parquet)",
         type=["csv", "parquet"],
         key="trace_file",
-        help=f"One row per record with at least the source partition; at most {TRACE_LIMIT_MB} MB here.",
+        help=f"One row per record with at least the source partition; at most {TRACE_LIMIT_MB} MB here "
+        "(the server refuses larger uploads before receiving them).",
     )
     if upload is None:
         return None
@@ -41,23 +56,17 @@ def upload_trace() -> Path | None:
             icon=":material/error:",
         )
         return None
-    content = upload.getvalue()
-    suffix = ".parquet" if upload.name.lower().endswith(".parquet") else ".csv"
-    path = (
-        Path(tempfile.gettempdir())
-        / f"partition-lab-trace-{hashlib.sha256(content).hexdigest()[:20]}{suffix}"
-    )
-    if not path.exists():
-        path.write_bytes(content)
-    return path
+    return Upload(upload.name, upload.getvalue())
 
 
-def preview(path: Path, rows: int = 20) -> pd.DataFrame | None:
+def preview(upload: Upload, rows: int = 20) -> pd.DataFrame | None:
     """The first rows, for the column pickers and a look at the data (shown as text cells)."""
     try:
-        if path.suffix == ".parquet":
-            return pd.read_parquet(path).head(rows)
-        return pd.read_csv(path, nrows=rows, dtype=str, keep_default_na=False)
+        if upload.parquet:
+            return pd.read_parquet(io.BytesIO(upload.content)).head(rows)
+        return pd.read_csv(
+            io.BytesIO(upload.content), nrows=rows, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
     except Exception as error:  # noqa: BLE001 — any unreadable upload is the user's file, not a bug
         st.error(
             f"Could not read the file's first rows: {type(error).__name__}. Is it a CSV with a header "

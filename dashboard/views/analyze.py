@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import runner
 from dashboard.components import analysis_panel, replay_panel
@@ -12,9 +13,24 @@ from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
 from dashboard.components.replay_inputs import replay_inputs
 from dashboard.components.scenario_inputs import analysis_inputs
-from dashboard.scenario import Scenario
+from dashboard.scenario import Scenario, sanitized_numbers
 
 __all__ = ["render"]
+
+
+def _clamp_url_numbers() -> None:
+    """Clamp a link's numbers before the bound widgets parse them: Streamlit 1.67's number_input
+    raises OverflowError on ``?records=inf`` or ``1e400`` while seeding itself from the URL. The
+    widgets seed from the session's snapshot of the initial URL, so the fix goes there too."""
+    fixes = sanitized_numbers(st.query_params.to_dict())
+    if not fixes:
+        return
+    ctx = get_script_run_ctx()
+    state = getattr(getattr(ctx, "session_state", None), "_state", None)
+    initial = getattr(getattr(state, "query_params", None), "_initial_query_params", None)
+    for name, value in fixes.items():
+        if isinstance(initial, dict) and name in initial:
+            initial[name] = [value]
 
 
 def render() -> None:
@@ -23,6 +39,7 @@ def render() -> None:
         "How should this streaming query's records be spread over parallel workers — and what happens "
         "to load, skew, throughput and correctness with every other choice?"
     )
+    _clamp_url_numbers()
     values = analysis_inputs()
     with st.expander("Replay settings (synthetic Kafka topic)", expanded=False):
         values.update(replay_inputs())

@@ -12,6 +12,7 @@ from dashboard.components.exports import export_buttons
 from dashboard.components.replay_panel import verdict_badges
 from dashboard.components.scenario_inputs import current_scenario
 from dashboard.components.trace_upload import map_columns, preview, upload_trace
+from dashboard.scenario import BOUNDS
 
 __all__ = ["render"]
 
@@ -26,14 +27,14 @@ def render() -> None:
     scenario = current_scenario()
     with st.expander("Query", expanded=False):
         st.code(scenario.sql, language="sql")
-    path = upload_trace()
-    if path is None:
+    upload = upload_trace()
+    if upload is None:
         st.info(
             "Upload a trace to start, e.g. the output of `kcat -C -t trades -f '%p,%o,%k,%T,%s\\n'` "
             "with a header line."
         )
         return
-    head = preview(path)
+    head = preview(upload)
     if head is None:
         return
     st.caption("The first rows of the file (shown as text):")
@@ -41,17 +42,19 @@ def render() -> None:
     mapping = map_columns([str(c) for c in head.columns])
     size, go = st.columns([1, 3], vertical_alignment="bottom")
     workers = size.number_input(
-        "Workers", min_value=1, max_value=256, value=scenario.workers, key="trace_workers"
+        "Workers", min_value=BOUNDS["workers"][0], max_value=BOUNDS["workers"][1], value=scenario.workers,
+        key="trace_workers",
     )
     # The click is remembered, so later reruns (e.g. a chart interaction) keep showing the replay.
-    run = (str(path), tuple(sorted(mapping.items())), int(workers))
+    run = (upload.name, hash(upload.content), tuple(sorted(mapping.items())), int(workers))
     clicked = go.button("Replay this trace", key="trace_run", type="primary")
     if not clicked and st.session_state.get("trace_ran") != run:
         return
     st.session_state["trace_ran"] = run
     with st.spinner("Replaying the trace through every strategy…"):
         result = call_safely(
-            lambda: runner.replay_trace(replace(scenario, workers=int(workers)), str(path), mapping),
+            lambda: runner.replay_trace(replace(scenario, workers=int(workers)), upload.content, upload.name,
+                                        mapping),
             scenario.sql,
         )
     if result is None:

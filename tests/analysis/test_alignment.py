@@ -79,7 +79,7 @@ def test_upstream_primary_key_keys_the_downstream_source() -> None:
     metas = source_metadata([up, down])
     assert metas[0] == {}
     assert metas[1]["by_symbol"].key_columns == ("symbol",)
-    assert metas[1]["by_symbol"].origin == "inferred"
+    assert metas[1]["by_symbol"].origin == "lineage"
 
 
 def test_upstream_group_by_keys_the_output_when_there_is_no_primary_key() -> None:

@@ -16,10 +16,11 @@ from core.strategies.names import ALIASES, STRATEGY_NAMES
 GROUPED = "SELECT symbol, COUNT(*) AS n FROM trades GROUP BY symbol WINDOW TUMBLING(1m) EMIT CHANGES;"
 PLAIN = "SELECT symbol, price FROM trades WHERE price > 10;"
 CONTRACT_KEYS = [
-    "index", "name", "kind", "sources", "sink", "group_by", "order_by", "window", "analytic", "joins",
+    "index", "line", "name", "kind", "sources", "sink", "group_by", "order_by", "window", "analytic", "joins",
     "aggregates", "global_aggregate", "distinct", "limit", "emit", "annotations", "aligned", "strategy",
-    "routing_keys", "decided_by", "path", "warnings",
+    "routing_keys", "decided_by", "path", "warnings", "plan",
 ]
+CATALOG_KEYS = ["columns", "key", "primary_key", "partitions", "partitioner", "source"]
 
 
 def only(result: AnalysisResult):  # type: ignore[no-untyped-def]
@@ -29,9 +30,16 @@ def only(result: AnalysisResult):  # type: ignore[no-untyped-def]
 
 def test_to_dict_is_exactly_the_json_contract() -> None:
     out = analyze(GROUPED, source_keys=["trades=symbol"]).to_dict()
-    assert list(out) == ["statements"]
+    assert list(out) == ["settings", "catalog", "statements"]
     statement = out["statements"][0]  # type: ignore[index]
     assert list(statement) == CONTRACT_KEYS
+    entry = out["catalog"]["trades"]  # type: ignore[index]
+    assert list(entry)[:len(CATALOG_KEYS)] == CATALOG_KEYS and entry["source"] == "caller"
+    plan = statement["plan"]
+    assert list(plan) == ["engine", "operators", "exchanges"] and plan["engine"] == "velostream"
+    assert all(list(op) == ["id", "kind", "inputs", "keys", "detail"] for op in plan["operators"])
+    assert all(list(e) == ["from", "to", "kind", "keys", "strategy", "reason"] for e in plan["exchanges"])
+    assert [(e["kind"], e["keys"]) for e in plan["exchanges"]] == [("hash", ["symbol"])]
     assert statement["strategy"] == "smart_repartition" and statement["aligned"] is True
     assert statement["routing_keys"] == ["symbol"] and statement["decided_by"] == "tree"
     assert all(list(step) == ["node", "question", "answer", "reason"] for step in statement["path"])
@@ -151,8 +159,8 @@ def test_correctness_warnings_follow_co_location() -> None:
     assert any("correct only if" in w for w in unknown.warnings)
     assert not _partial(only(analyze(GROUPED, strategy="fan_in")))
     total = "SELECT COUNT(*) FROM trades;"
-    assert _partial(only(analyze(total)))  # seed: round robin on a global aggregate
-    assert not _partial(only(analyze(total, tree="extended")))
+    assert _partial(only(analyze(total, tree="seed")))  # seed: round robin on a global aggregate
+    assert not _partial(only(analyze(total)))  # the default (extended) tree fans in
 
 
 def test_velostream_csas_with_unaligned_group_by_warns_partial_groups() -> None:
@@ -172,7 +180,8 @@ def test_group_by_an_expression_warns_everything_goes_to_one_worker_under_velost
 def test_extended_says_where_it_disagrees_with_seed() -> None:
     d = only(analyze("SELECT COUNT(*) FROM trades;", tree="extended"))
     assert d.strategy == "fan_in"
-    assert any("seed tree picks round_robin" in w for w in d.warnings)
+    assert any(w.startswith("the seed design picks round_robin where the extended tree picks fan_in: wrong "
+                            "here because round_robin deals records out in turn") for w in d.warnings)
     assert any("two-phase" in w for w in d.warnings)
 
 
@@ -182,7 +191,7 @@ def test_compare_presets_and_the_report() -> None:
     picks = compare_presets(p)
     assert {k: v.strategy for k, v in picks.items()} == {
         "seed": "round_robin", "extended": "fan_in", "velostream": "sticky_partition"}
-    text = format_report(analyze_profiles([p]))
+    text = format_report(analyze_profiles([p], tree="seed"))
     assert "Statement 1" in text and "✘ has_group_by" in text and "Strategy: round_robin" in text
     assert "Other presets: extended → fan_in; velostream → sticky_partition" in text
     assert "Warnings:" in text

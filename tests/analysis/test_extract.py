@@ -150,7 +150,7 @@ def test_interval_join_bound() -> None:
         "SELECT * FROM orders o JOIN shipments s ON o.id = s.order_id "
         "AND s.ts BETWEEN o.ts AND o.ts + INTERVAL '2' HOUR"
     )
-    assert p.joins == (Join("orders", "shipments", (("id", "order_id"),), "inner", 7_200_000),)
+    assert p.joins == (Join("orders", "shipments", (("id", "order_id"),), "interval", 7_200_000),)
 
 
 def test_join_using() -> None:
@@ -291,7 +291,7 @@ def test_sixty_line_statement_is_read_whole() -> None:
 
 def test_within_belongs_to_its_join_even_after_subquery_joins() -> None:
     p = one("SELECT * FROM (SELECT x.k FROM x JOIN y ON x.k = y.k) q JOIN orders AS o ON q.k = o.k WITHIN 5m")
-    assert p.joins == (Join("q", "orders", (("k", "k"),), "inner", 300_000),)
+    assert p.joins == (Join("q", "orders", (("k", "k"),), "interval", 300_000),)
 
 
 def test_join_sides_resolve_single_table_ctes_and_subqueries() -> None:
@@ -331,7 +331,7 @@ def test_comma_join_keys_come_from_where() -> None:
         "AND s.ts BETWEEN o.ts AND o.ts + INTERVAL '4' HOUR",
         "flink",
     )
-    assert p.joins == (Join("orders", "shipments", (("id", "order_id"),), "inner", 14_400_000),)
+    assert p.joins == (Join("orders", "shipments", (("id", "order_id"),), "interval", 14_400_000),)
 
 
 def test_projection_over_a_grouping_subquery_or_cte_reports_the_grouping() -> None:

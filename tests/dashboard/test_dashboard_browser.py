@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from dashboard.launch import server_flags
+from dashboard.launch import SERVED_PATH, server_env, server_flags
 
 pytestmark = pytest.mark.browser
 
@@ -63,10 +63,11 @@ def server() -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "dashboard" / "app.py"),
+            str(SERVED_PATH),
             *server_flags(port=port),
         ],
         cwd=ROOT,
+        env={**os.environ, **server_env()},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -129,10 +130,11 @@ def test_serve_runs_streamlit_with_explicit_flags(monkeypatch: pytest.MonkeyPatc
 
     seen: list[list[str]] = []
     monkeypatch.setattr(cli, "main", lambda: seen.append(list(sys.argv)))
-    launch.serve(host="127.0.0.1", port=8600)
+    monkeypatch.setenv(launch.HOSTS_ENV, "")  # restored after the test
+    launch.serve(host="127.0.0.1", port=8600, extra_hosts=("lab.internal",))
     (argv,) = seen
-    assert argv[:3] == ["streamlit", "run", str(launch.APP_PATH)]
-    assert launch.APP_PATH.is_absolute() and launch.APP_PATH.name == "app.py"
+    assert argv[:3] == ["streamlit", "run", str(launch.SERVED_PATH)]
+    assert launch.SERVED_PATH.is_absolute() and launch.SERVED_PATH.name == "server_app.py"
     flags = dict(zip(argv[3::2], argv[4::2], strict=True))
     assert flags == {
         "--server.address": "127.0.0.1",
@@ -141,4 +143,8 @@ def test_serve_runs_streamlit_with_explicit_flags(monkeypatch: pytest.MonkeyPatc
         "--server.fileWatcherType": "none",
         "--browser.gatherUsageStats": "false",
         "--client.toolbarMode": "minimal",
+        "--server.maxUploadSize": "50",
+        "--server.enableXsrfProtection": "true",
     }
+    hosts = os.environ[launch.HOSTS_ENV].split(",")
+    assert {"localhost", "127.0.0.1", "::1", "lab.internal"} <= set(hosts) and "evil.example" not in hosts

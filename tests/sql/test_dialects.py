@@ -144,7 +144,7 @@ def test_risingwave_window_functions(func: str, expected: WindowSpec) -> None:
 def test_risingwave_materialized_view() -> None:
     stmt = one("CREATE MATERIALIZED VIEW mv AS SELECT a, COUNT(*) FROM t GROUP BY a", "risingwave")
     assert stmt.clauses.create is not None
-    assert (stmt.clauses.create.kind, stmt.clauses.create.name) == ("create_table", "mv")
+    assert (stmt.clauses.create.kind, stmt.clauses.create.name) == ("create_view", "mv")
 
 
 def test_any_sqlglot_dialect_passes_through() -> None:

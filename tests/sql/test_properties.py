@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +11,7 @@ from core.sql.dialects import resolve_dialect, tokenize
 from core.sql.parser import parse_script
 from core.sql.prepass import prepass
 from core.sql.text import SourceText
+from core.sql.window_limits import MAX_WINDOWS_PER_RECORD
 
 _NAMES = st.sampled_from(["a", "b", "user_id", "ts", "_PARTITION", '"Odd Name"', "t.k", "window_start"])
 _DURATIONS = st.sampled_from(["1m", "30s", "500ms", "10", "INTERVAL '5' MINUTE", "2h"])
@@ -190,6 +192,10 @@ def test_decoded_window_matches_what_was_written(
     args = durations if kind == "SLIDING" else durations[:1]
     spec = f"{kind}({'ts, ' if with_time else ''}{', '.join(args)})"
     sql = "CREATE STREAM s AS SELECT a, COUNT(*) FROM t WHERE b > 0 " + " ".join(clauses).format(w=spec)
+    if kind == "SLIDING" and -(-_MS[args[0]] // _MS[args[1]]) > MAX_WINDOWS_PER_RECORD:
+        with pytest.raises(SqlSyntaxError, match="windows; the limit is 10,000"):
+            parse_script(sql)
+        return
     (stmt,) = parse_script(sql)
     window = stmt.clauses.window
     assert window is not None

@@ -19,6 +19,14 @@ first seen after the first chunk are ignored; fields missing from a later chunk 
 (and empty CSV cells, which CSV cannot tell from NULL) are the key ``"null"`` / the value NaN.
 Without ``offset`` offsets are numbered per partition; without ``timestamp`` event time is the
 record's position in the file (1 ms apart).
+
+Traces are untrusted (the dashboard takes uploads). Before pyarrow sees a text file, the header is
+read bounded and checked (UTF-8, at most ``limits.MAX_COLUMNS`` columns, names that look like
+names), and every byte passes a stream that refuses NULs, invalid UTF-8 and lines over
+``limits.MAX_LINE_BYTES``; JSON values are bounded in depth and fields before any JSON parser;
+Parquet column types are checked from the schema; envelope numbers are range-checked before any
+cast. Whatever still fails inside a library becomes a TraceError (``guarded``). Messages name the
+file by its base name and quote only a trace's own column names and cells.
 """
 
 from __future__ import annotations

@@ -38,13 +38,13 @@ VALUES = ["1e20", str(2**63), "inf", "nan", "-0", "", "-1", "48", "10000000", "5
 COUNTS: Counter[str] = Counter()
 
 
-def _charts() -> None:
+def _fuzz_charts_page() -> None:
     from dashboard.views import charts
 
     charts.render()
 
 
-def _trace() -> None:
+def _fuzz_trace_page() -> None:
     from dashboard.views import trace
 
     trace.render()
@@ -56,8 +56,8 @@ def _analyze() -> AppTest:
 
 PAGES: dict[str, Callable[[], AppTest]] = {
     "analyze": _analyze,
-    "charts": lambda: AppTest.from_function(_charts, default_timeout=120),
-    "trace": lambda: AppTest.from_function(_trace, default_timeout=120),
+    "charts": lambda: AppTest.from_function(_fuzz_charts_page, default_timeout=120),
+    "trace": lambda: AppTest.from_function(_fuzz_trace_page, default_timeout=120),
 }
 
 

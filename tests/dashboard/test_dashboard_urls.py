@@ -18,13 +18,13 @@ from dashboard.scenario import BOUNDS, DEFAULTS, Scenario
 HOPPING = "SELECT symbol, COUNT(*) FROM trades GROUP BY symbol WINDOW HOPPING(1d, 1ms)"
 
 
-def _charts() -> None:
+def _url_charts_page() -> None:
     from dashboard.views import charts
 
     charts.render()
 
 
-def _trace() -> None:
+def _url_trace_page() -> None:
     from dashboard.views import trace
 
     trace.render()
@@ -67,7 +67,7 @@ def test_only_shareable_parameters_are_read_and_each_is_clamped_like_its_widget(
 @pytest.mark.usefixtures("needs_simulation")
 def test_charts_from_a_url_never_starts_more_processes_than_the_widget_allows(replays: list[Any]) -> None:
     # Issue 11: /charts?processes=48&workers=48 started 48 processes (the UI caps at 16).
-    at = AppTest.from_function(_charts, default_timeout=120)
+    at = AppTest.from_function(_url_charts_page, default_timeout=120)
     at.query_params.update({"processes": "48", "workers": "48", "records": "2000", "keys": "10"})
     at.run()
     assert not at.exception
@@ -77,7 +77,7 @@ def test_charts_from_a_url_never_starts_more_processes_than_the_widget_allows(re
 
 def test_a_url_tree_text_writes_no_file(replays: list[Any]) -> None:
     before = _tmp_entries()
-    at = AppTest.from_function(_charts, default_timeout=60)
+    at = AppTest.from_function(_url_charts_page, default_timeout=60)
     at.query_params.update({"tree_text": "[nodes.root]\nstrategy = 'sticky'", "tree_name": "pwned",
                             "records": "1000"})
     at.run()
@@ -100,7 +100,7 @@ def test_an_uploaded_tree_is_parsed_in_memory() -> None:
 ])
 def test_a_link_over_the_auto_run_budget_waits_for_a_click(params: dict[str, str],
                                                            replays: list[Any]) -> None:
-    at = AppTest.from_function(_charts, default_timeout=60)
+    at = AppTest.from_function(_url_charts_page, default_timeout=60)
     at.query_params.update(params)
     at.run()
     assert not at.exception
@@ -111,7 +111,7 @@ def test_a_link_over_the_auto_run_budget_waits_for_a_click(params: dict[str, str
 
 
 def test_the_hopping_link_is_refused_even_after_a_click(replays: list[Any]) -> None:
-    at = AppTest.from_function(_charts, default_timeout=60)
+    at = AppTest.from_function(_url_charts_page, default_timeout=60)
     at.query_params.update({"sql": HOPPING})
     at.run()
     assert not at.exception and not at.button  # too large for the dashboard: no button at all
@@ -123,7 +123,7 @@ def test_the_hopping_link_is_refused_even_after_a_click(replays: list[Any]) -> N
 @pytest.mark.usefixtures("needs_simulation")
 def test_an_uploaded_trace_leaves_nothing_on_disk_and_errors_name_no_server_path() -> None:
     before = _tmp_entries()
-    at = AppTest.from_function(_trace, default_timeout=120)
+    at = AppTest.from_function(_url_trace_page, default_timeout=120)
     at.session_state["scenario"] = Scenario(records=1000)
     at.run()
     at.file_uploader(key="trace_file").upload("mine.csv", b"\xef\xbb\xbfa,b\n1,2\n", "text/csv").run()

@@ -108,13 +108,41 @@ def analyze_profiles(
 ) -> AnalysisResult:
     """:func:`analyze` for statements already profiled (hand-built or from another front end);
     ``planned`` gives each statement's plan (None: decide from the profile alone)."""
-    from core.plan.catalog import build_catalog, ddl_metas, unknown_key_columns
-    from core.plan.single_routing import single_routing
-
     chosen = load_tree(tree)
     caller = _check_options(source_keys, source_partitions, strategy)
-    metas = source_metadata(profiles, caller, source_partitions, ddl_metas(tables))
-    catalog = build_catalog(tables, profiles, metas)
+    metas, catalog = _sources(profiles, tables, caller, source_partitions)
+    return _decide_all(profiles, chosen, caller, metas, catalog, planned, strategy=strategy,
+                       auto_select=auto_select, settings=settings, engine=engine, skipped=skipped)
+
+
+def _sources(
+    profiles: Sequence[QueryProfile], tables: Sequence[TableDef], caller: Sequence[SourceMeta],
+    partitions: int | None,
+) -> tuple[list[dict[str, SourceMeta]], dict[str, TableDef]]:
+    """Each statement's source metadata and the script's catalog (caller > annotation > DDL > lineage)."""
+    from core.plan.catalog import build_catalog, ddl_metas
+
+    metas = source_metadata(profiles, caller, partitions, ddl_metas(tables))
+    return metas, build_catalog(tables, profiles, metas)
+
+
+def _decide_all(
+    profiles: Sequence[QueryProfile],
+    chosen: Tree,
+    caller: Sequence[SourceMeta],
+    metas: Sequence[Mapping[str, SourceMeta]],
+    catalog: Mapping[str, TableDef],
+    planned: Sequence[PlannedStatement | None] | None,
+    *,
+    strategy: str | None,
+    auto_select: bool,
+    settings: Mapping[str, str] | None,
+    engine: str,
+    skipped: Sequence[object],
+) -> AnalysisResult:
+    from core.plan.catalog import unknown_key_columns
+    from core.plan.single_routing import single_routing
+
     stale = tuple(unknown_key_columns(catalog, caller))
     plans = list(planned) if planned is not None else [None] * len(profiles)
     statements: list[StatementAnalysis] = []
@@ -160,7 +188,7 @@ def analyze(
     from core.sql.extract import profile_statement
 
     chosen = load_tree(tree)  # options fail before parsing, so their errors are not hidden by SQL ones
-    _check_options(source_keys, source_partitions, strategy)
+    caller = _check_options(source_keys, source_partitions, strategy)
     engine_name = rules_for(engine).engine if engine is not None else engine_for_dialect(dialect)
     script = read_script(sql, dialect)
     profiles = [profile_statement(stmt) for stmt in script.statements]
@@ -170,25 +198,9 @@ def analyze(
             "the input is empty or holds only comments"
         raise SqlSyntaxError(f"no query statement found: {what}", 1, 1)
     # The catalog first (DDL, caller, annotations, lineage), then each statement planned against it.
-    metas = source_metadata(profiles, _check_options(source_keys, source_partitions, strategy),
-                            source_partitions, _ddl(script.tables))
-    catalog = _catalog(script.tables, profiles, metas)
+    metas, catalog = _sources(profiles, script.tables, caller, source_partitions)
     planned = [build_plan(stmt, catalog, engine=engine_name, settings=script.settings)
                for stmt in script.statements]
-    return analyze_profiles(profiles, tree=chosen, source_keys=source_keys,
-                            source_partitions=source_partitions, strategy=strategy, auto_select=auto_select,
-                            planned=planned, tables=script.tables, settings=script.settings,
-                            engine=engine_name, skipped=script.skipped)
-
-
-def _ddl(tables: Sequence[TableDef]) -> dict[str, SourceMeta]:
-    from core.plan.catalog import ddl_metas
-
-    return ddl_metas(tables)
-
-
-def _catalog(tables: Sequence[TableDef], profiles: Sequence[QueryProfile],
-             metas: Sequence[Mapping[str, SourceMeta]]) -> dict[str, TableDef]:
-    from core.plan.catalog import build_catalog
-
-    return build_catalog(tables, profiles, metas)
+    return _decide_all(profiles, chosen, caller, metas, catalog, planned, strategy=strategy,
+                       auto_select=auto_select, settings=script.settings, engine=engine_name,
+                       skipped=script.skipped)

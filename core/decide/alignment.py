@@ -15,7 +15,7 @@ from dataclasses import replace
 from core.errors import InvalidConfigError
 from core.model.decision import SourceMeta
 from core.model.names import norm, source_key
-from core.model.profile import QueryProfile, is_plain_column, is_window_bound
+from core.model.profile import QueryProfile, is_plain_column, output_key
 
 __all__ = [
     "ALL_SOURCES",
@@ -99,15 +99,6 @@ def _line(profile: QueryProfile, key: str) -> int:
     return lines.get(key, profile.line)
 
 
-def _inferred_key(profile: QueryProfile) -> tuple[str, ...]:
-    """How a statement keys its output: PRIMARY KEY, else ksqlDB PARTITION BY, else GROUP BY."""
-    for keys in (profile.primary_key, profile.partition_by, profile.group_by):
-        plain = tuple(k for k in keys if is_plain_column(k) and not is_window_bound(k))
-        if plain:
-            return plain
-    return ()
-
-
 def _written_stream(profile: QueryProfile) -> str | None:
     # A plain SELECT's name (from @name) labels the job, not a stream later statements can read.
     target = profile.sink or (profile.name if profile.kind != "select" else None)
@@ -162,7 +153,7 @@ def source_metadata(
             if meta is not None:
                 metas[source] = meta
         result.append(metas)
-        written, key = _written_stream(profile), _inferred_key(profile)
+        written, key = _written_stream(profile), output_key(profile)
         if written and key:
             inferred[written] = SourceMeta(written, key, origin="lineage")
     return result

@@ -18,6 +18,7 @@ __all__ = [
     "WINDOW_BOUND_COLUMNS",
     "is_window_bound",
     "is_plain_column",
+    "output_key",
 ]
 
 StatementKind = Literal["select", "create_stream", "create_table", "create_view", "insert"]
@@ -152,3 +153,13 @@ class QueryProfile:
     @property
     def has_window(self) -> bool:
         return self.window is not None or bool(self.analytic)
+
+
+def output_key(profile: QueryProfile) -> tuple[str, ...]:
+    """How a statement keys what it writes: PRIMARY KEY, else ksqlDB PARTITION BY, else GROUP BY
+    (plain columns only, window bounds never)."""
+    for keys in (profile.primary_key, profile.partition_by, profile.group_by):
+        plain = tuple(k for k in keys if is_plain_column(k) and not is_window_bound(k))
+        if plain:
+            return plain
+    return ()

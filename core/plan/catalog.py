@@ -13,7 +13,7 @@ from dataclasses import replace
 from core.model.catalog import Column, FactOrigin, TableDef
 from core.model.decision import SourceMeta
 from core.model.names import source_key
-from core.model.profile import QueryProfile, is_plain_column, is_window_bound
+from core.model.profile import QueryProfile, output_key
 
 __all__ = ["ddl_metas", "build_catalog", "unknown_key_columns"]
 
@@ -52,14 +52,6 @@ def _merge(entry: TableDef, meta: SourceMeta) -> TableDef:
     return replace(entry, origins=origins, **changes)  # type: ignore[arg-type]
 
 
-def _written_key(p: QueryProfile) -> tuple[str, ...]:
-    for keys in (p.primary_key, p.partition_by, p.group_by):
-        plain = tuple(k for k in keys if is_plain_column(k) and not is_window_bound(k))
-        if plain:
-            return plain
-    return ()
-
-
 def build_catalog(
     tables: Sequence[TableDef],
     profiles: Sequence[QueryProfile],
@@ -88,7 +80,7 @@ def build_catalog(
                 catalog[name] = _merge(catalog[name], meta)
         sink = profile.sink or (profile.name if profile.kind != "select" else None)
         if sink and source_key(sink) not in catalog:
-            key = _written_key(profile)
+            key = output_key(profile)
             catalog[source_key(sink)] = TableDef(
                 sink, kind=_KIND.get(profile.kind, "sink"),  # type: ignore[arg-type]
                 columns=tuple(Column(c) for c in profile.select_columns if c != "*"),

@@ -7,6 +7,7 @@ A strategy maps each record of a :class:`~core.workload.batch.Batch` to a worker
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -121,13 +122,33 @@ def hash_route(batch: Batch, ctx: RoutingContext) -> np.ndarray:
         return np.zeros(len(batch), dtype=np.int32)
     if ctx.engine != DEFAULT_ENGINE:
         return _engine_route(batch, ctx)
+    codes, vocabs = _key_columns(batch, ctx, _factorize_numeric)
+    return hashing.worker_ids(
+        codes, vocabs, ctx.workers, ctx.hash_function, ctx.key_serialization, ctx.cache
+    )
+
+
+def _engine_route(batch: Batch, ctx: RoutingContext) -> np.ndarray:
+    # Engines hash typed values, so numeric columns keep their numbers (not display strings).
+    codes, vocabs = _key_columns(batch, ctx, factorize_values)
+    types = [column_type(vocab, ctx.key_types[i] if i < len(ctx.key_types) else None)
+             for i, vocab in enumerate(vocabs)]
+    return engine_worker_ids(get_engine(ctx.engine), codes, vocabs, types, ctx.workers,
+                             ctx.engine_settings, ctx.cache)
+
+
+def _key_columns(
+    batch: Batch, ctx: RoutingContext, factorize: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Codes and vocabulary of each routing column: categorical as the batch has them, numeric
+    factorized by ``factorize``; a missing column is an error naming the ones there are."""
     codes, vocabs = [], []
     for column in ctx.routing_keys:
         if column in batch.codes:
             codes.append(batch.codes[column])
             vocabs.append(batch.vocab[column])
         elif column in batch.values:
-            col_codes, vocab = _factorize_numeric(batch.values[column])
+            col_codes, vocab = factorize(batch.values[column])
             codes.append(col_codes)
             vocabs.append(vocab)
         else:
@@ -135,30 +156,7 @@ def hash_route(batch: Batch, ctx: RoutingContext) -> np.ndarray:
                 f"routing key {column!r} is not a column of the batch; available: "
                 f"{', '.join(batch.columns) or '(none)'}; fix the routing keys or the source columns"
             )
-    return hashing.worker_ids(
-        codes, vocabs, ctx.workers, ctx.hash_function, ctx.key_serialization, ctx.cache
-    )
-
-
-def _engine_route(batch: Batch, ctx: RoutingContext) -> np.ndarray:
-    codes, vocabs, types = [], [], []
-    for i, column in enumerate(ctx.routing_keys):
-        if column in batch.codes:
-            codes.append(batch.codes[column])
-            vocabs.append(batch.vocab[column])
-        elif column in batch.values:
-            col_codes, distinct = factorize_values(batch.values[column])
-            codes.append(col_codes)
-            vocabs.append(distinct)
-        else:
-            raise InvalidConfigError(
-                f"routing key {column!r} is not a column of the batch; available: "
-                f"{', '.join(batch.columns) or '(none)'}; fix the routing keys or the source columns"
-            )
-        declared = ctx.key_types[i] if i < len(ctx.key_types) else None
-        types.append(column_type(vocabs[-1], declared))
-    return engine_worker_ids(get_engine(ctx.engine), codes, vocabs, types, ctx.workers,
-                             ctx.engine_settings, ctx.cache)
+    return codes, vocabs
 
 
 def _factorize_numeric(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

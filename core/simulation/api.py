@@ -26,6 +26,7 @@ from core.simulation.config import SimulationConfig
 from core.simulation.plan import Plan, build_plan, needed_columns, resolve_columns
 from core.simulation.result import SimulationResult, StrategyMetrics
 from core.simulation.strategy_metrics import strategy_metrics
+from core.simulation.top_n import top_n_of
 from core.strategies.base import RoutingContext
 from core.strategies.factory import make_strategy
 from core.strategies.names import STRATEGY_NAMES, canonical_name
@@ -258,7 +259,8 @@ def _simulate(sql: str, dialect: str, tree: str | Path | Tree, source_keys: tupl
               else _synthetic(st, meta, config, config.partitions))
     if source.partitions != config.partitions:
         config = replace(config, partitions=source.partitions)
-    plan = build_plan(st.profile, source.key_columns, source.value_columns)
+    plan = build_plan(st.profile, source.key_columns, source.value_columns,
+                      top_n=top_n_of(sql, dialect, st.profile.index))
     routing, engine_warnings = _engine_setup(sql, config)
     runs, notes = _runs(names, st, meta, source, config, routing, table)
     keys = config.keys if source.kind == "synthetic" else 1

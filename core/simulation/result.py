@@ -59,6 +59,10 @@ class StrategyMetrics:
     measured_records_per_s: float
     bucket_loads: tuple[tuple[int, ...], ...]
     backlog: tuple[tuple[float, ...], ...]
+    # Top-N: partitions whose top rows differ from the reference's; DISTINCT: rows emitted by more than
+    # one worker (None: the statement has no such operator).
+    wrong_top_rows: int | None = None
+    duplicate_distinct_rows: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _json(getattr(self, f.name)) for f in fields(self)}

@@ -130,8 +130,8 @@ def build_plan(profile: QueryProfile, key_columns: Iterable[str], value_columns:
     (see :func:`core.simulation.top_n.top_n_of`) makes a ranking or ORDER BY … LIMIT a Top-N."""
     kind = _kind(profile)
     # A window TVF feeding only a ranking (window Top-N) has no aggregate: the Top-N is its operator.
-    aggregates = profile.group_by or profile.aggregates or profile.global_aggregate
-    plain_window = kind == "window" and not aggregates
+    aggregated = bool(profile.group_by or profile.aggregates or profile.global_aggregate)
+    plain_window = kind == "window" and not aggregated
     if top_n is not None and (kind in ("analytic", "stateless") or plain_window):
         return _top_n_plan(profile, top_n, _Resolver(key_columns, value_columns))
     res = _Resolver(key_columns, value_columns)

@@ -49,8 +49,7 @@ def _frame(outputs: list[WorkerOutput], part: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
-    x, y = a.to_numpy(), b.to_numpy()
+def _same(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     if x.dtype.kind == "f" or y.dtype.kind == "f":
         # Partial sums merge in another order on every worker: compare floats with a tolerance.
         return np.isclose(x.astype(np.float64), y.astype(np.float64), rtol=1e-9, atol=1e-9, equal_nan=True)
@@ -126,31 +125,58 @@ def _judge_top_n(plan: Plan, reference: WorkerOutput, outputs: list[WorkerOutput
                        wrong_top_rows=wrong)
 
 
+def _pair_ids(keys: list[np.ndarray], windows: list[np.ndarray]) -> tuple[list[np.ndarray], int]:
+    """One dense id per distinct (key, window) pair across several tables (one sort, no hashing)."""
+    key, window = np.concatenate(keys), np.concatenate(windows)
+    if not len(key):
+        return [np.empty(0, np.int64) for _ in keys], 0
+    order = np.lexsort((window, key))
+    change = np.ones(len(key), dtype=bool)
+    change[1:] = (key[order][1:] != key[order][:-1]) | (window[order][1:] != window[order][:-1])
+    ids = np.empty(len(key), np.int64)
+    ids[order] = np.cumsum(change) - 1
+    bounds = np.cumsum([0, *(len(k) for k in keys)])
+    return [ids[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)], int(change.sum())
+
+
 def _judge_groups(plan: Plan, reference: WorkerOutput, outputs: list[WorkerOutput]) -> Correctness:
     """GROUP BY / window / session / analytic state: each reference row must come from exactly one
-    worker with the same values."""
-    ref = pd.DataFrame(reference.table)
-    emitted = _frame(outputs, "table")
+    worker with the same values. Whole arrays: rows are matched by a dense (key, window) id."""
+    ref = reference.table
     per_worker = tuple(len(o.table["key"]) for o in outputs)
     order = order_violations(outputs)
-    groups = len(ref)
-    mult = emitted.groupby(_ID).agg(rows=("worker", "size"), workers=("worker", "nunique"))
+    groups = len(ref["key"])
+    tables = [o.table for o in outputs]
+    emitted = {c: np.concatenate([t[c] for t in tables]) if tables else ref[c][:0] for c in ref}
+    worker = np.repeat(np.arange(len(outputs), dtype=np.int64), per_worker)
+    (ref_id, out_id), pairs = _pair_ids([ref["key"], emitted["key"]], [ref["window"], emitted["window"]])
+    rows = np.bincount(out_id, minlength=pairs)
+    seen = np.unique(out_id * max(len(outputs), 1) + worker) // max(len(outputs), 1)
+    workers = np.bincount(seen, minlength=pairs)
     if plan.kind == "session":
         # Sessions of one key split over workers have different bounds: count split keys instead.
-        split_keys = emitted.groupby("key")["worker"].nunique()
-        fragmented = int(ref["key"].isin(split_keys.index[split_keys > 1]).sum())
+        placed = np.unique(np.stack([emitted["key"], worker]), axis=1)[0]  # key of each (key, worker)
+        keys, spread = np.unique(placed, return_counts=True)
+        split = keys[spread > 1]
+        fragmented = int(np.isin(ref["key"], split).sum())
     else:
-        fragmented = int((mult["workers"] > 1).sum())
-    duplicates = int((mult["rows"] - 1).sum())
-    counted = emitted.merge(mult["rows"].reset_index(), on=_ID, how="left")
-    single = counted[counted["rows"] == 1].drop(columns=["rows", "worker"])
-    joined = ref.merge(single, on=_ID, how="inner", suffixes=("", "_w"))
-    good = np.ones(len(joined), dtype=bool)
-    for col in ref.columns:
+        fragmented = int((workers > 1).sum())
+    duplicates = int(len(out_id) - np.count_nonzero(rows))
+    # The emitted row of each pair emitted exactly once; -1 where none or several.
+    only = np.full(pairs, -1, np.int64)
+    single = rows[out_id] == 1
+    only[out_id[single]] = np.flatnonzero(single)
+    match = only[ref_id]
+    matched = np.flatnonzero(match >= 0)
+    at = match[matched]
+    good = np.ones(len(matched), dtype=bool)
+    for col in ref:
         if col not in _ID:
-            good &= _same(joined[col], joined[col + "_w"])
+            good &= _same(ref[col][matched], emitted[col][at])
     wrong = groups - int(good.sum())
-    extra = int(len(mult.index.difference(pd.MultiIndex.from_frame(ref[_ID])))) if groups else len(mult)
+    in_ref = np.zeros(pairs, dtype=bool)
+    in_ref[ref_id] = True
+    extra = int(np.count_nonzero((rows > 0) & ~in_ref))
     ok = wrong == 0 and extra == 0 and not (plan.order_required and order)
     verdict = _verdict(plan, groups, wrong, duplicates, order, ok)
     return Correctness(groups, per_worker, fragmented, wrong, duplicates, extra, order, ok, verdict)

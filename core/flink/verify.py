@@ -162,5 +162,6 @@ def verify_report(explained: ScriptExplain, partition_lab: Sequence[Sequence[PlE
     statements = [compare_statement(st.index, st.exchanges, pl, rules, st.notes).to_dict()
                   for st, pl in zip(explained.statements, partition_lab, strict=True)]
     return {"engine": "flink", "flink_version": explained.flink_version, "statements": statements,
-            "substituted_sources": [s.describe() for s in explained.substitutions],
+            "substituted_sources": [s.describe() for s in explained.substitutions]
+            + [t.describe() for t in explained.inferred],
             "timings": {k: round(v, 3) for k, v in explained.timings.items()}}

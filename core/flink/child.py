@@ -45,7 +45,8 @@ class _Session:
         conf = Configuration()
         for key, value in config.items():
             conf.set_string(key, str(value))
-        self.settings = EnvironmentSettings.new_instance().in_streaming_mode().with_configuration(conf).build()
+        builder = EnvironmentSettings.new_instance().in_streaming_mode()
+        self.settings = builder.with_configuration(conf).build()
         self.env = TableEnvironment.create(self.settings)
         return {"version": __version__}
 

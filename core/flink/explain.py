@@ -17,7 +17,6 @@ from typing import TypeVar
 from core.flink.errors import FlinkRejectedError
 from core.flink.plan_text import FlinkExchange, exchanges_of, optimized_section
 from core.flink.runner import FlinkSession
-from core.flink.sources import InferredTable, infer_tables, inferred_ddl
 from core.flink.script import (
     ScriptStatement,
     Substitution,
@@ -27,6 +26,7 @@ from core.flink.script import (
     split_script,
     table_name,
 )
+from core.flink.sources import InferredTable, infer_tables, inferred_ddl
 
 __all__ = ["ExplainedStatement", "ScriptExplain", "explain_script"]
 

@@ -111,7 +111,7 @@ def _numeric_use(toks: list[Token], i: int, start: int) -> bool:
     ``SUM(col)``/``AVG(col)``, or compared with a number (``col > 3``)."""
     before = toks[start - 1] if start > 0 else None
     after = toks[i + 1] if i + 1 < len(toks) else None
-    if (before is not None and before.token_type in _ARITH) or (after is not None and after.token_type in _ARITH):
+    if any(t is not None and t.token_type in _ARITH for t in (before, after)):
         return True
     if before is not None and before.token_type == TokenType.L_PAREN and start > 1 \
             and _word(toks[start - 2]) in _NUMERIC_FUNCS:

@@ -16,13 +16,15 @@ def test_a_window_tvf_time_column_is_the_event_time_and_arithmetic_makes_numbers
     t = _one("SELECT window_start, symbol, SUM(price * quantity) AS notional FROM TABLE(TUMBLE(TABLE "
              "trades, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end, symbol")
     assert t.name == "trades" and t.watermark == "ts"
-    assert dict(t.columns) == {"symbol": "STRING", "price": "DOUBLE", "quantity": "DOUBLE", "ts": "TIMESTAMP(3)"}
+    assert dict(t.columns) == {"symbol": "STRING", "price": "DOUBLE", "quantity": "DOUBLE",
+                               "ts": "TIMESTAMP(3)"}
 
 
 def test_qualified_columns_go_to_their_alias_table() -> None:
     tables = {t.name: t for t in infer_tables([
         "SELECT o.order_id, SUM(o.amount) AS total, s.carrier FROM orders o JOIN shipments AS s "
-        "ON o.order_id = s.order_id AND s.ship_time BETWEEN o.order_time AND o.order_time + INTERVAL '4' HOUR "
+        "ON o.order_id = s.order_id "
+        "AND s.ship_time BETWEEN o.order_time AND o.order_time + INTERVAL '4' HOUR "
         "WHERE o.amount > 10 GROUP BY o.order_id, s.carrier"], set())}
     assert dict(tables["orders"].columns) == {"order_id": "STRING", "amount": "DOUBLE",
                                               "order_time": "TIMESTAMP(3)"}

@@ -8,8 +8,8 @@ CREATE TABLE bid (
     bidder   BIGINT,
     price    BIGINT,
     channel  STRING,
-    dateTime TIMESTAMP(3),
-    WATERMARK FOR dateTime AS dateTime - INTERVAL '4' SECOND
+    `dateTime` TIMESTAMP(3),  -- a reserved word in Flink SQL: quoted, as Nexmark's own DDL does
+    WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '4' SECOND
 ) WITH ('connector' = 'kafka', 'topic' = 'nexmark-bid', 'key.fields' = 'auction', 'key.format' = 'raw',
         'value.format' = 'json');
 
@@ -21,6 +21,6 @@ CREATE TABLE hot_auctions (
 
 INSERT INTO hot_auctions
 SELECT auction, window_start, COUNT(*) AS num_bids
-FROM TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+FROM TABLE(HOP(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
 WHERE channel <> 'test'
 GROUP BY auction, window_start, window_end;

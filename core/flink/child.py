@@ -4,7 +4,7 @@ It reads one JSON request per line on stdin and answers one JSON line on its pri
 stdout; fd 1 itself is pointed at stderr so nothing the JVM or py4j prints can corrupt the protocol.
 Only the standard library and PyFlink are imported here, so any interpreter with ``apache-flink``
 can run it. Requests: ``start {config}``, ``execute {sql}``, ``explain {sql}``, ``columns {sql}``,
-``submit {sql}``, ``cancel``, ``close``. Answers: ``{"ok": true, ...}`` or
+``submit {sql}``, ``cancel``, ``reset``, ``close``. Answers: ``{"ok": true, ...}`` or
 ``{"ok": false, "error": str, "kind": str}``.
 """
 
@@ -33,6 +33,7 @@ class _Session:
     def __init__(self) -> None:
         self.env: Any = None  # a pyflink TableEnvironment once started
         self.job: Any = None
+        self.settings: Any = None
 
     def start(self, config: dict[str, str]) -> dict[str, Any]:
         from pyflink.common import Configuration  # the JVM starts here
@@ -44,9 +45,18 @@ class _Session:
         conf = Configuration()
         for key, value in config.items():
             conf.set_string(key, str(value))
-        settings = EnvironmentSettings.new_instance().in_streaming_mode().with_configuration(conf).build()
-        self.env = TableEnvironment.create(settings)
+        builder = EnvironmentSettings.new_instance().in_streaming_mode()
+        self.settings = builder.with_configuration(conf).build()
+        self.env = TableEnvironment.create(self.settings)
         return {"version": __version__}
+
+    def reset(self) -> dict[str, Any]:
+        """A fresh TableEnvironment (empty catalog, default table config) in the same, warm JVM."""
+        from pyflink.table import TableEnvironment
+
+        self.cancel()
+        self.env = TableEnvironment.create(self.settings)
+        return {}
 
     def execute(self, sql: str) -> dict[str, Any]:
         # The SQL client's SET / RESET lines are not statements of the Table API: apply them to the
@@ -93,6 +103,8 @@ def _answer(session: _Session, request: dict[str, Any]) -> dict[str, Any]:
         return session.submit(request["sql"])
     if op == "cancel":
         return session.cancel()
+    if op == "reset":
+        return session.reset()
     raise ValueError(f"unknown request {op!r}")
 
 

@@ -26,6 +26,7 @@ from core.flink.script import (
     split_script,
     table_name,
 )
+from core.flink.sources import InferredTable, infer_tables, inferred_ddl
 
 __all__ = ["ExplainedStatement", "ScriptExplain", "explain_script"]
 
@@ -49,6 +50,7 @@ class ScriptExplain:
     statements: tuple[ExplainedStatement, ...]
     substitutions: tuple[Substitution, ...]
     timings: dict[str, float] = field(default_factory=dict)  # jvm_start_s, first_explain_s, later_explain_s
+    inferred: tuple[InferredTable, ...] = ()  # tables read but never declared (datagen stand-ins)
 
 
 def _blackhole_for(session: FlinkSession, sink: str, cols: tuple[str, ...], query: str) -> str:
@@ -66,7 +68,10 @@ def explain_script(sql: str, session: FlinkSession) -> ScriptExplain:
     :class:`FlinkRejectedError` naming the statement."""
     statements = split_script(sql)
     sinks = sink_tables(statements)
-    declared: set[str] = set()
+    inferred = _undeclared_sources(statements)
+    for table in inferred:
+        _run(session.execute, inferred_ddl(table), statements[0])
+    declared: set[str] = {t.name.lower() for t in inferred}
     substitutions: list[Substitution] = []
     explained: list[ExplainedStatement] = []
     explain_times: list[float] = []
@@ -99,7 +104,30 @@ def explain_script(sql: str, session: FlinkSession) -> ScriptExplain:
         timings["first_explain_s"] = explain_times[0]
     if len(explain_times) > 1:
         timings["later_explain_s"] = sum(explain_times[1:]) / (len(explain_times) - 1)
-    return ScriptExplain(session.version, tuple(explained), tuple(substitutions), timings)
+    return ScriptExplain(session.version, tuple(explained), tuple(substitutions), timings, tuple(inferred))
+
+
+_VIEW = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                   r"(?P<name>[\w.`]+)", re.I)
+
+
+def _undeclared_sources(statements: list[ScriptStatement]) -> list[InferredTable]:
+    """Tables the queries read that no CREATE TABLE / VIEW of the script declares."""
+    declared: set[str] = set()
+    for st in statements:
+        view = _VIEW.match(st.text)
+        name = table_name(st.text) or (view.group("name").replace("`", "").split(".")[-1].lower()
+                                       if view else None)
+        if name:
+            declared.add(name)
+    queries = []
+    for st in statements:
+        if st.role == "query":
+            parts = insert_parts(st.text)
+            queries.append(parts[2] if parts else st.text)
+        elif _VIEW.match(st.text):
+            queries.append(re.split(r"\bAS\b", st.text, maxsplit=1, flags=re.I)[-1])  # the view's query
+    return infer_tables(queries, declared)
 
 
 def _run(fn: Callable[[str], T], arg: str, st: ScriptStatement) -> T:

@@ -258,6 +258,10 @@ class FlinkSession:
     def cancel(self) -> None:
         self.request({"op": "cancel"})
 
+    def reset(self) -> None:
+        """Forget every table and setting (a new TableEnvironment); the JVM and its warm planner stay."""
+        self.request({"op": "reset"})
+
 
 def _kill_group(proc: subprocess.Popen[str]) -> None:
     """SIGKILL the child's process group (it leads its own session) and reap the child."""

@@ -19,7 +19,7 @@ from core.flink.explain import ScriptExplain
 from core.flink.plan_text import FlinkExchange
 
 __all__ = ["KnownDifference", "DEFAULT_RULES", "StatementVerdict", "compare_statement", "verify_report",
-           "partition_lab_exchanges", "PlExchange"]
+           "partition_lab_exchanges", "PlExchange", "verify_sql"]
 
 PlExchange = tuple[str, tuple[str, ...]]  # (kind, keys) on Partition Lab's side
 
@@ -162,5 +162,25 @@ def verify_report(explained: ScriptExplain, partition_lab: Sequence[Sequence[PlE
     statements = [compare_statement(st.index, st.exchanges, pl, rules, st.notes).to_dict()
                   for st, pl in zip(explained.statements, partition_lab, strict=True)]
     return {"engine": "flink", "flink_version": explained.flink_version, "statements": statements,
-            "substituted_sources": [s.describe() for s in explained.substitutions],
+            "substituted_sources": [s.describe() for s in explained.substitutions]
+            + [t.describe() for t in explained.inferred],
             "timings": {k: round(v, 3) for k, v in explained.timings.items()}}
+
+
+def verify_sql(sql: str, dialect: str = "flink", *, timeout_s: float = 180.0) -> dict[str, Any]:
+    """The whole check for one script: Partition Lab's plan first (a bad script fails before any JVM
+    starts), then one Flink JVM that explains every query, then :func:`verify_report`'s document.
+
+    Raises :class:`~core.flink.errors.FlinkUnavailableError` (with the install line) without PyFlink,
+    :class:`~core.flink.errors.FlinkRejectedError` with Flink's message for a statement it rejects."""
+    from core.flink.explain import explain_script
+    from core.flink.runner import FlinkSession, require_flink
+
+    if dialect != "flink":
+        raise PartitionLabError(f"Flink's planner reads Flink SQL only; this script's dialect is {dialect!r} "
+                                "(choose the flink dialect to check it with Flink)")
+    require_flink()
+    ours = partition_lab_exchanges(sql, dialect)
+    with FlinkSession(start_timeout_s=timeout_s, timeout_s=timeout_s) as session:
+        explained = explain_script(sql, session)
+    return verify_report(explained, ours)

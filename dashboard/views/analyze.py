@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import runner
-from dashboard.components import analysis_panel, replay_panel
+from dashboard.components import analysis_panel, flink_panel, replay_panel
 from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
 from dashboard.components.replay_inputs import replay_inputs
@@ -66,6 +66,7 @@ def render() -> None:
         analysis_panel.render_path(statement)
         analysis_panel.render_presets(result.presets[index] if index < len(result.presets) else {})
     analysis_panel.render_tree(statement, tree)
+    flink_panel.render_check(scenario)
 
     st.divider()
     replay = replay_panel.render_replay(scenario)

@@ -7,6 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import charts, runner
+from dashboard.components import flink_panel
 from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
 from dashboard.components.replay_panel import verdict_badges
@@ -73,4 +74,5 @@ def render() -> None:
     left, right = st.columns(2, gap="large")
     left.plotly_chart(charts.throughput_figure(result), key="trace_throughput")
     right.plotly_chart(charts.measured_figure(result), key="trace_measured")
+    flink_panel.render_measure(scenario, upload.name, upload.content, int(workers), result)
     export_buttons(replace(scenario, workers=int(workers)), None, result, key="trace_export")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import struct
+import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +16,7 @@ import pytest
 pytestmark = pytest.mark.flink
 pytest.importorskip("pyflink")
 
-from core.flink.errors import FlinkTimeoutError  # noqa: E402
+from core.flink.errors import FlinkError, FlinkTimeoutError  # noqa: E402
 from core.flink.measure import measure_flink  # noqa: E402
 
 M = 0xFFFFFFFF
@@ -67,6 +70,23 @@ def test_the_reproduction_matches_the_recorded_vectors() -> None:
     assert [flink_subtask(k, 4) for k in ("a", "hello", "seven77", "eight888", "")] == [0, 2, 3, 0, 3]
 
 
+@pytest.fixture
+def new_processes() -> Any:
+    """What a test leaves behind: our descendants now that were not there when it began (PyFlink's own
+    gateway JVM, started in-process by other modules of the session, is not the test's)."""
+    before = set(_descendants())
+
+    def left() -> list[int]:
+        deadline = time.monotonic() + 5  # a SIGKILLed orphan's exit can lag on a busy machine
+        while True:
+            extra = sorted(set(_descendants()) - before)
+            if not extra or time.monotonic() > deadline:
+                return extra
+            time.sleep(0.1)
+
+    return left
+
+
 def _descendants() -> list[int]:
     me, out = os.getpid(), []
     parents: dict[int, int] = {}
@@ -85,29 +105,82 @@ def _descendants() -> list[int]:
     return out
 
 
-def test_measured_loads_equal_flinks_hashing_on_a_skewed_trace(tmp_path: Path) -> None:
+def test_a_measured_run_gives_exactly_the_loads_simulate_predicts_for_flink(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], new_processes: Any) -> None:
+    """`simulate --engine flink --measure flink`: the job's per-subtask numRecordsIn equals the simulated
+    always_hash loads, and both equal the independent reproduction above, on a zipf-skewed trace."""
+    from core.cli import main
+
     rng = np.random.default_rng(11)
     weights = 1.0 / np.arange(1, 201) ** 1.1
     keys = rng.choice(200, size=20_000, p=weights / weights.sum())
     users = [f"user-{k:03d}" if k % 2 else f"u{k}" for k in keys]  # inline and out-of-line strings
     trace = tmp_path / "trace.csv"
-    trace.write_text("user_id,amount\n" + "".join(f"{u},{i % 7}\n" for i, u in enumerate(users)))
-    sql = "SELECT user_id, COUNT(*) AS n, SUM(amount) AS s FROM events GROUP BY user_id;"
-    measured = measure_flink(sql, str(trace), 4, timeout_s=400)
-    (stage,) = measured.stages
+    trace.write_text("partition,user_id,amount\n"
+                     + "".join(f"{i % 3},{u},{i % 7}\n" for i, u in enumerate(users)))
+    sql = tmp_path / "q.sql"
+    sql.write_text("SELECT user_id, COUNT(*) AS n, SUM(amount) AS s FROM events GROUP BY user_id;")
+    assert main(["simulate", str(sql), "--trace", str(trace), "--engine", "flink", "--workers", "4",
+                 "--strategies", "always_hash", "--processes", "0", "--progress", "never",
+                 "--measure", "flink", "--flink-timeout", "400", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    simulated = doc["strategies"]["always_hash"]["loads"]
+    (stage,) = doc["measured"]["stages"]
     predicted = [0] * 4
     for user, n in Counter(users).items():
         predicted[flink_subtask(user, 4)] += n
-    assert list(stage.loads) == predicted
-    assert "GroupAggregate" in stage.vertex and sum(stage.loads) == 20_000
-    assert measured.to_dict() == {"engine": "flink", "stages": [{"vertex": stage.vertex,
-                                                                 "loads": predicted}]}
-    assert _descendants() == []  # job cancelled, JVM and child gone
+    print(f"\nmeasured {stage['loads']}, simulated {simulated}")
+    assert stage["loads"] == simulated == predicted
+    assert max(predicted) > 1.3 * sum(predicted) / 4  # the trace is skewed: the check is not vacuous
+    assert "GroupAggregate" in stage["vertex"] and sum(stage["loads"]) == 20_000
+    assert new_processes() == []  # job cancelled, JVM and child gone
 
 
-def test_a_jvm_that_cannot_start_in_time_is_killed(tmp_path: Path) -> None:
+def test_a_job_that_does_not_settle_in_time_is_cancelled_and_nothing_is_left(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_processes: Any) -> None:
+    """The poll gives up (as at its deadline) once the real job runs: the job is cancelled on the
+    cluster before the JVM is stopped, and no process of ours remains."""
+    import core.flink.measure as measure
+
+    trace = tmp_path / "t.csv"
+    trace.write_text("user_id\n" + "".join(f"u{i % 9}\n" for i in range(500)))
+    states: list[str] = []
+
+    def never_settles(client: Any, job_id: str, rows: int, deadline: float, timeout_s: float) -> Any:
+        for _ in range(600):  # wait (bounded) until the job really runs, then time out like _poll does
+            try:
+                if client.job(job_id).get("state") == "RUNNING":
+                    break
+            except FlinkError:
+                pass
+            time.sleep(0.2)
+        raise FlinkTimeoutError("the Flink job's counts did not settle (simulated); the job was cancelled")
+
+    def cancel_and_look(session: Any, client: Any, job_id: str) -> None:
+        session.cancel()  # Flink's JobClient.cancel().result(): returns once the cluster cancelled it
+        state = "gone"  # a mini-cluster may shut down with its only job: also nothing left running
+        for _ in range(150):  # REST serves a cached job view (web.refresh-interval); a loaded host is slow
+            try:
+                state = str(client.job(job_id).get("state"))
+            except FlinkError:
+                break
+            if state != "RUNNING":
+                break
+            time.sleep(0.2)
+        states.append(state)
+
+    monkeypatch.setattr(measure, "_poll", never_settles)
+    monkeypatch.setattr(measure, "_cancel", cancel_and_look)
+    with pytest.raises(FlinkTimeoutError, match="did not settle"):
+        measure.measure_flink("SELECT user_id, COUNT(*) FROM ev GROUP BY user_id", str(trace), 2,
+                              timeout_s=400)
+    assert states in (["CANCELED"], ["CANCELLING"], ["gone"])
+    assert new_processes() == []
+
+
+def test_a_jvm_that_cannot_start_in_time_is_killed(tmp_path: Path, new_processes: Any) -> None:
     trace = tmp_path / "t.csv"
     trace.write_text("user_id\nu1\n")
     with pytest.raises(FlinkTimeoutError, match="did not answer 'start'"):
         measure_flink("SELECT user_id, COUNT(*) FROM ev GROUP BY user_id", str(trace), 2, timeout_s=1)
-    assert _descendants() == []
+    assert new_processes() == []

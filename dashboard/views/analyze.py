@@ -60,7 +60,9 @@ def render() -> None:
     st.divider()
     left, right = st.columns(2, gap="large")
     with left:
-        analysis_panel.render_decision(statement)
+        presets = result.presets[index] if index < len(result.presets) else {}
+        sources = result.sources[index] if index < len(result.sources) else {}
+        analysis_panel.render_decision(statement, presets, sources)
         analysis_panel.render_profile(statement)
     with right:
         analysis_panel.render_path(statement)

@@ -108,6 +108,7 @@ _USER_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"type the key of \1 in the Source key columns field (\1=COLUMN)"),
         (r"declare it with --source-key COL or -- @partitioned_by: COL",
          "type it in the Source key columns field (or add -- @partitioned_by: COL to the SQL)"),
+        (r"e\.g\. --source-key (\S+) or --source-key (\S+)", r"e.g. \1 or \2"),
         (r"the caller names '([^']*)' = (\w+)", r"you set \2"),
         (r"[Tt]he caller forces", "you set"),
         (r"\[caller\]", "(you typed it)"),

@@ -13,6 +13,7 @@ from dashboard import runner
 from dashboard.charts.data import result_dict
 from dashboard.colors import STREAMLIT_NAMED
 from dashboard.headline import RECOMMENDING_TREE, Verdict, headline, replay_verdicts, trusted_best
+from dashboard.source_facts import facts_rows
 from dashboard.text import alignment_sentence, md_escape, profile_sentences, step_line, user_words
 from dashboard.tree_dot import decision_dot
 
@@ -24,6 +25,7 @@ __all__ = [
     "render_tree",
     "render_presets",
     "replay_headline",
+    "render_sources",
 ]
 
 
@@ -98,6 +100,15 @@ _HOW = {
 }
 # Core's note where the chosen tree and the seed design disagree (the headline shows it as a pick).
 _SEED_NOTE = "the seed design picks "
+
+
+def render_sources(sources: Mapping[str, Any], catalog: Mapping[str, Any]) -> None:
+    """Each source's key and where it comes from (DDL first; what you typed; an annotation; upstream)."""
+    rows = facts_rows(sources, catalog)
+    if not rows:
+        return
+    st.markdown("#### Source facts")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def render_path(statement: Any) -> None:

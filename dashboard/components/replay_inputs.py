@@ -7,9 +7,21 @@ from typing import Any
 
 import streamlit as st
 
+from core.errors import PartitionLabError
+from core.workload import parse_distribution
 from dashboard.scenario import BOUNDS, DEFAULTS, MAX_PROCESSES, PRODUCERS, RECORD_CAP, TEXT_LIMITS
+from dashboard.text import md_escape
 
-__all__ = ["replay_inputs"]
+__all__ = ["replay_inputs", "distribution_problem"]
+
+
+def distribution_problem(text: str) -> str | None:
+    """Why the key distribution cannot be read (None when it can), in the field's words."""
+    try:
+        parse_distribution(text.strip())
+    except PartitionLabError as error:
+        return str(error).removeprefix("distribution: ")
+    return None
 
 
 def replay_inputs() -> dict[str, Any]:
@@ -51,6 +63,10 @@ def replay_inputs() -> dict[str, Any]:
         bind="query-params",
         help="`uniform`, `zipf:S` (S > 0, larger = hotter head) or `hot:F` (one key gets share F).",
     )
+    problem = distribution_problem(distribution)
+    if problem:
+        # Right under its field, not below the replay's (empty) progress bar.
+        row1[3].error(f"Key distribution: {md_escape(problem)}", icon=":material/error:")
     row2 = st.columns(4)
     producer = row2[0].selectbox(
         "Producer partitioner",

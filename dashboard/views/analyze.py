@@ -11,9 +11,9 @@ from dashboard import runner
 from dashboard.components import analysis_panel, replay_panel
 from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
-from dashboard.components.replay_inputs import replay_inputs
+from dashboard.components.replay_inputs import distribution_problem, replay_inputs
 from dashboard.components.scenario_inputs import analysis_inputs
-from dashboard.scenario import Scenario, sanitized_numbers
+from dashboard.scenario import DEFAULTS, Scenario, sanitized_numbers
 
 __all__ = ["render"]
 
@@ -41,7 +41,10 @@ def render() -> None:
     )
     _clamp_url_numbers()
     values = analysis_inputs()
-    with st.expander("Replay settings (synthetic Kafka topic)", expanded=False):
+    typed = st.session_state.get("distribution", st.query_params.get("distribution", DEFAULTS.distribution))
+    bad_distribution = distribution_problem(str(typed)) is not None
+    # Open when a field inside has an error, so the message shows next to its input.
+    with st.expander("Replay settings (synthetic Kafka topic)", expanded=bad_distribution):
         values.update(replay_inputs())
     scenario = Scenario(**values)
 
@@ -64,12 +67,18 @@ def render() -> None:
         sources = result.sources[index] if index < len(result.sources) else {}
         analysis_panel.render_decision(statement, presets, sources)
         analysis_panel.render_profile(statement)
+        analysis_panel.render_sources(sources, result.catalog)
     with right:
         analysis_panel.render_path(statement)
         analysis_panel.render_presets(result.presets[index] if index < len(result.presets) else {})
     analysis_panel.render_tree(statement, tree)
 
     st.divider()
-    replay = replay_panel.render_replay(scenario)
+    if distribution_problem(scenario.distribution):
+        st.info("The replay waits for a key distribution it can read: see the message under Key "
+                "distribution in Replay settings above.", icon=":material/arrow_upward:")
+        replay = None
+    else:
+        replay = replay_panel.render_replay(scenario)
     st.markdown("#### Export")
     export_buttons(scenario, result, replay)

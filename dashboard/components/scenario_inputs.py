@@ -24,7 +24,9 @@ from dashboard.scenario import (
 from dashboard.source_facts import key_problem, stale_keys
 from dashboard.text import md_escape, user_words
 
-__all__ = ["analysis_inputs", "current_scenario", "source_key_messages"]
+__all__ = ["analysis_inputs", "current_scenario", "source_key_messages", "LINKED_TREE"]
+
+LINKED_TREE = "_linked_tree"  # (text, name) of a tree that came in a link, used while nothing is uploaded
 
 _KEYED_SQL = "_source_key_checked_sql"  # the SQL the typed source key was last checked against
 _KEY_NOTE = "_source_key_reset_note"
@@ -182,8 +184,16 @@ def analysis_inputs() -> dict[str, Any]:
             bind="query-params",
             help="auto: the decision tree picks; anything else overrides it (with warnings if unsafe).",
         )
-        with st.expander("Use your own decision tree"):
+        linked = st.session_state.get(LINKED_TREE)
+        with st.expander("Use your own decision tree", expanded=bool(linked)):
             uploaded = _uploaded_tree()
+            if uploaded is None and linked:
+                st.caption(f"Using the tree **{md_escape(linked[1])}** from the link (upload a file to "
+                           "replace it).")
+                if st.button("Use the preset instead", key="drop_linked_tree"):
+                    st.session_state.pop(LINKED_TREE, None)
+                    st.rerun()
+                uploaded = linked
     return {
         "sql": sql.removeprefix("\ufeff"),  # a pasted byte-order mark is not part of the query
         "dialect": dialect,

@@ -11,6 +11,7 @@ from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
 from dashboard.components.replay_panel import verdict_badges
 from dashboard.components.scenario_inputs import current_scenario, source_key_messages
+from dashboard.components.share_box import share_box
 from dashboard.components.trace_upload import map_columns, preview, upload_trace
 from dashboard.scenario import BOUNDS, TEXT_LIMITS, Scenario
 
@@ -53,6 +54,7 @@ def render() -> None:
     if source_key is None:
         return
     scenario = replace(scenario, source_key=source_key)
+    share_box(scenario, "trace")
     upload = upload_trace()
     if upload is None:
         st.info(

@@ -107,7 +107,8 @@ def source_key_messages(text: str, sql: str, dialect: str, *, note_key: str = _K
     for item in parse_source_keys(text):
         problem = key_problem(item)
         if problem:
-            st.error(md_escape(user_words(problem)), icon=":material/error:")
+            st.error(f"{md_escape(user_words(problem))}. The analysis below ignores the typed key until "
+                     "it reads.", icon=":material/error:")
             ok = False
     unqualified = [i for i in parse_source_keys(text) if "=" not in i]
     if ok and unqualified:

@@ -36,7 +36,8 @@ def test_default_page_runs_and_draws_every_input(app: AppTest) -> None:
         "keys": app.number_input(key="keys"), "seed": app.number_input(key="seed"),
         "input_rate": app.number_input(key="input_rate"), "processes": app.number_input(key="processes"),
     }
-    assert {name: w.value for name, w in widgets.items()} == {name: getattr(DEFAULTS, name) for name in widgets}
+    shown = {name: w.value for name, w in widgets.items()}
+    assert shown == {name: getattr(DEFAULTS, name) for name in widgets}
     # ... and the page answers the default query: GROUP BY symbol on a topic keyed by symbol is aligned.
     assert headline_strategy(app) == "smart_repartition"
     assert any(m.label.startswith("Best correct") for m in app.metric)
@@ -126,9 +127,11 @@ def test_url_parameters_seed_the_widgets(app: AppTest) -> None:
 def test_every_scenario_input_travels_in_the_url() -> None:
     # Each field set away from its default survives share_params -> from_mapping (a field the link
     # forgets comes back as the default and fails here).
-    tree = (Path(__file__).resolve().parents[2] / "core" / "decide" / "trees" / "seed.toml").read_text("utf-8")
+    root = Path(__file__).resolve().parents[2]
+    tree = (root / "core" / "decide" / "trees" / "seed.toml").read_text("utf-8")
     changed = Scenario(
-        sql="SELECT page, COUNT(*) FROM pageviews GROUP BY page", dialect="flink", engine="spark", tree="seed",
+        sql="SELECT page, COUNT(*) FROM pageviews GROUP BY page", dialect="flink", engine="spark",
+        tree="seed",
         source_key="pageviews=page", partitions=12, strategy="always_hash", records=3_000, workers=7, keys=55,
         distribution="hot:0.3", producer="crc32", seed=9, input_rate=12_345.0, processes=2,
         tree_text=tree, tree_name="mine", statement=0,

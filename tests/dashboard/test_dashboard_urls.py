@@ -13,8 +13,8 @@ import pytest
 from dashboard_probe import plotly_figures
 from streamlit.testing.v1 import AppTest
 
-from dashboard import runner
 from core.limits import MAX_RATE
+from dashboard import runner
 from dashboard.scenario import BOUNDS, DEFAULTS, MAX_PROCESSES, Scenario
 
 HOPPING = "SELECT symbol, COUNT(*) FROM trades GROUP BY symbol WINDOW HOPPING(1d, 1ms)"

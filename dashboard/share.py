@@ -95,7 +95,7 @@ class Link:
 def share_link(base: str, page: str, params: Mapping[str, str]) -> Link:
     """``base``/``page``?params, or no URL (and why) when it would be longer than LINK_LIMIT."""
     root = base.rstrip("/")
-    path = f"{root}/{page}" if page else root
+    path = f"{root}/{page}"
     url = f"{path}?{urlencode(params, quote_via=quote)}" if params else path
     if len(url) > LINK_LIMIT:
         return Link(None, len(url), f"the link would be {len(url):,} characters long (the limit is "

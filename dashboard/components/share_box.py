@@ -20,6 +20,7 @@ from dashboard.share import Link, share_link, share_params
 __all__ = ["scenario_link", "share_box", "PAGES", "FALLBACK_BASE"]
 
 PAGES = ("analyze", "charts", "trace", "learn")
+DEFAULT_PAGE = "analyze"
 FALLBACK_BASE = "http://127.0.0.1:8501"  # no browser URL (tests, scripts): the launcher's default address
 
 
@@ -39,7 +40,9 @@ def _base() -> str:
 
 
 def scenario_link(scenario: Scenario, page: str = "analyze") -> Link:
-    return share_link(_base(), page, share_params(scenario, DEFAULTS, load_samples()))
+    # The default page is served at the root: Streamlit answers "/analyze" with "page not found".
+    path = "" if page == DEFAULT_PAGE else page
+    return share_link(_base(), path, share_params(scenario, DEFAULTS, load_samples()))
 
 
 def _button(url: str) -> None:
@@ -47,12 +50,12 @@ def _button(url: str) -> None:
     as_js = json.dumps(url).replace("</", "<\\/")
     # The only user text inside is the URL, JSON-encoded and HTML-escaped above and below.
     st.iframe(
-        f"""<div style="font-family:'Source Sans Pro',sans-serif;font-size:15px">
+        f"""<div style="font-family:'Source Sans Pro',sans-serif;font-size:15px;white-space:nowrap">
 <button id="copy" style="padding:6px 14px;border:1px solid #cbd5e1;border-radius:8px;background:#fff;
-cursor:pointer;font-size:15px">🔗 Copy link</button>
+cursor:pointer;font-size:15px">Copy link</button>
 <span id="said" role="status" style="margin-left:10px;color:#15803d"></span>
 <input id="link" readonly value="{html.escape(url, quote=True)}" aria-label="Share link"
-style="display:none;width:95%;margin-top:6px;font-size:13px">
+style="display:none;width:60%;margin-left:10px;font-size:13px;vertical-align:middle">
 </div>
 <script>
 const url = {as_js};
@@ -60,13 +63,13 @@ const said = document.getElementById("said"), field = document.getElementById("l
 document.getElementById("copy").addEventListener("click", async () => {{
   try {{ await navigator.clipboard.writeText(url); said.textContent = "Copied"; }}
   catch (err) {{
-    field.style.display = "block"; field.focus(); field.select();
+    field.style.display = "inline-block"; field.focus(); field.select();
     let done = false; try {{ done = document.execCommand("copy"); }} catch (e) {{}}
     said.textContent = done ? "Copied" : "Press Ctrl+C (⌘C) to copy the selected link";
   }}
 }});
 </script>""",
-        height=78,
+        height=48,
     )
 
 

@@ -239,7 +239,7 @@ def test_the_report_carries_the_link_every_input_and_no_wrong_best() -> None:
     sample, result = _analysis(JOIN)
     scenario = Scenario(sql=sample.sql, source_key="card_id", records=3000, input_rate=1234.0, processes=1)
     replay = runner.replay(scenario)
-    link = "http://127.0.0.1:8501/analyze?sample=" + JOIN
+    link = "http://127.0.0.1:8501/?sample=" + JOIN
     page = build_report(scenario, result, replay, link=link)
     assert f'href="{link}"' in page
     for shown in ("input rate (records/s)", "1,234", "processes", "card_id", "seed"):

@@ -73,9 +73,8 @@ def stale_keys(items: Sequence[str], sql: str, analysis: Any) -> list[StaleKey]:
                 continue
             missing = [c for c in meta.key_columns if c.lower() not in known]
             if missing:
-                where = "its DDL declares no such column" if declared is not None else \
-                    "the query never names it"
-                found.append(StaleKey(item, f"{source} has no column {', '.join(missing)} ({where})"))
+                where = " in its DDL" if declared is not None else ""
+                found.append(StaleKey(item, f"{source} has no column {', '.join(missing)}{where}"))
                 break
     return found
 

@@ -88,7 +88,7 @@ def _reset_stale_key(sql: str, dialect: str) -> None:
         return
     dropped = {s.item for s in stale}
     st.session_state["source_key"] = "; ".join(i for i in items if i not in dropped)
-    st.session_state[_KEY_NOTE] = "; ".join(f"{_code(s.item)} ({md_escape(s.reason)})" for s in stale)
+    st.session_state[_KEY_NOTE] = "; ".join(f"{_code(s.item)}: {md_escape(s.reason)}" for s in stale)
 
 
 def _code(text: str) -> str:
@@ -101,8 +101,7 @@ def source_key_messages(text: str, sql: str, dialect: str, *, note_key: str = _K
     source of a several-source query. False when the key cannot be read (the caller stops there)."""
     note = st.session_state.pop(note_key, None)
     if note:
-        st.warning(f"The source key was cleared for the new query: {note}. Type the key of this "
-                   "query's topic if you know it.", icon=":material/restart_alt:")
+        st.warning(f"Source key cleared for the new query — {note}.", icon=":material/restart_alt:")
     ok = True
     for item in parse_source_keys(text):
         problem = key_problem(item)

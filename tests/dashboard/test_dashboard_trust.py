@@ -117,7 +117,7 @@ def test_a_stale_source_key_is_reset_with_a_warning_and_a_valid_one_stays(app: A
     app.text_area(key="sql").input("SELECT page, COUNT(*) FROM pageviews GROUP BY page").run()
     assert not app.exception
     assert app.text_input(key="source_key").value == ""
-    (warning,) = [w for w in app.warning if "source key was cleared" in w.value]
+    (warning,) = [w for w in app.warning if "Source key cleared" in w.value]
     assert "pageviews has no column symbol" in plain(warning.value)
     assert "(symbol)" not in plain(texts(app))  # no analysis claims pageviews is keyed by symbol
     app.text_input(key="source_key").input("page").run()  # typed for this query: kept
@@ -130,7 +130,7 @@ def test_stale_keys_use_the_ddl_columns_and_a_star_select_proves_nothing() -> No
     ddl = ("CREATE TABLE orders (id BIGINT, amount DOUBLE) WITH ('connector' = 'kafka', 'topic' = 'o');\n"
            "SELECT id, SUM(amount) FROM orders GROUP BY id")
     found = stale_keys(("orders=symbol", "id", "nowhere=x"), ddl, analyze(ddl, dialect="flink"))
-    assert [(s.item, "DDL" in s.reason or "no source" in s.reason) for s in found] == [
+    assert [(s.item, "in its DDL" in s.reason or "no source" in s.reason) for s in found] == [
         ("orders=symbol", True), ("nowhere=x", True)]
     star = "SELECT * FROM trades"
     assert stale_keys(("symbol",), star, analyze(star)) == []

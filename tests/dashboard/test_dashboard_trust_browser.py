@@ -77,8 +77,11 @@ def test_the_headline_on_a_sample(chromium: object, server: str, sample: str, re
     assert "expect-" not in page.locator("textarea").first.input_value()  # no test metadata in the box
     assert page.locator("[data-testid='stException']").count() == 0
     short = sample.split("_", 1)[1]
+    top = "e => e.scrollIntoView({block: 'start'})"  # Streamlit scrolls its own container, not the page
+    page.get_by_text("Recommended strategy").first.evaluate(top)
     _shoot(page, f"headline_{short}_desktop.png")
     page.set_viewport_size(PHONE)
+    page.get_by_text("Recommended strategy").first.evaluate(top)
     _shoot(page, f"headline_{short}_phone.png")
     page.context.close()
 
@@ -163,7 +166,7 @@ def test_a_stale_source_key_is_reset_in_the_browser(chromium: object, server: st
     box = page.locator("textarea").first
     box.fill("SELECT page, COUNT(*) FROM pageviews GROUP BY page")
     box.press("Control+Enter")
-    expect(page.get_by_text(re.compile("The source key was cleared for the new query")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("Source key cleared for the new query")).first).to_be_visible()
     expect(page.get_by_label("Source key columns", exact=True)).to_have_value("")
     expect(page.get_by_text(re.compile("keyed by \\(symbol\\)"))).to_have_count(0)
     _shoot(page, "stale_key_desktop.png")

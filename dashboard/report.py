@@ -145,7 +145,8 @@ def build_report(scenario: Scenario, analysis: Any, result: Any | None, *, link:
             *(f'<div class="warn">{_e(user_words(p.sentence()))}</div>' for p in head.others),
             f"<p>The path below: {_e(d.strategy)}, decided by {_e(d.decided_by)} ({_e(d.tree)} tree)</p>",
             "<ol>"
-            + "".join(f"<li><b>{_e(s.question)}</b> → {_e(s.answer)}: {_e(s.reason)}</li>" for s in d.path)
+            + "".join(f"<li><b>{_e(user_words(s.question))}</b> → {_e(s.answer)}: "
+                      f"{_e(user_words(s.reason))}</li>" for s in d.path)
             + "</ol>",
         ]
         body += [f'<div class="warn">{_e(user_words(w))}</div>' for w in d.warnings

@@ -111,6 +111,7 @@ _USER_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"e\.g\. --source-key (\S+) or --source-key (\S+)", r"e.g. \1 or \2"),
         (r"the caller names '([^']*)' = (\w+)", r"you set \2"),
         (r"[Tt]he caller forces", "you set"),
+        (r"named by the caller, an annotation", "set by you, by an annotation"),
         (r"\[caller\]", "(you typed it)"),
         (r"\bthe caller's\b", "your"),
         (r"\bthe caller\b", "your input"),

@@ -114,7 +114,8 @@ def render_sources(sources: Mapping[str, Any], catalog: Mapping[str, Any]) -> No
 def render_path(statement: Any) -> None:
     st.markdown(f"#### Why: the path through the {md_escape(statement.decision.tree)} tree")
     for step in statement.decision.path:
-        line = step_line(md_escape(step.question), md_escape(step.answer), md_escape(user_words(step.reason)))
+        line = step_line(md_escape(user_words(step.question)), md_escape(step.answer),
+                         md_escape(user_words(step.reason)))
         st.markdown(f"- **{line.replace(' → ', '** → ', 1)}" if " → " in line else f"- **{line}**")
 
 

@@ -35,6 +35,9 @@ def server_flags(host: str = "127.0.0.1", port: int = 8501) -> list[str]:
         # Refuse larger uploads before Streamlit buffers them (the trace limit is the largest upload).
         "--server.maxUploadSize",
         str(TRACE_UPLOAD_MB),
+        # Inputs reset for a new query (a stale source key) are written through session state on purpose.
+        "--global.disableWidgetStateDuplicationWarning",
+        "true",
         # The server checks Host itself (host_check); keep Streamlit's own origin checks on as well.
         "--server.enableXsrfProtection",
         "true",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +17,9 @@ import plotly.graph_objects as go
 from dashboard import charts
 from dashboard.charts.data import result_dict
 from dashboard.colors import BAD_RED, OK_GREEN, strategy_color
-from dashboard.scenario import URL_PARAMS, Scenario
+from dashboard.headline import RECOMMENDING_TREE, Verdict, headline, replay_verdicts, trusted_best
+from dashboard.scenario import Scenario
+from dashboard.text import user_words
 
 __all__ = ["build_report", "metrics_json", "metrics_csv"]
 
@@ -69,48 +71,101 @@ def _charts_html(result: Any) -> str:
     return "\n".join(parts)
 
 
-def _verdicts(result: Any) -> str:
+def _verdicts(result: Any, verdicts: Mapping[str, Verdict]) -> str:
+    """One row per strategy: wrong when the replay or the analysis says so (with the reason)."""
     items = []
     for name, m in result_dict(result)["strategies"].items():
-        color = OK_GREEN if m["correct"] else BAD_RED
-        label = "correct" if m["correct"] else "wrong"
+        verdict = verdicts.get(name)
+        wrong = verdict.wrong if verdict is not None else not m["correct"]
+        color = BAD_RED if wrong else OK_GREEN
+        label = "wrong" if wrong else "correct"
+        because = verdict.because if verdict is not None and wrong and m["correct"] else m["verdict"]
         items.append(
             f'<tr><td><span class="swatch" style="background:{strategy_color(name)}"></span>{_e(name)}</td>'
             f'<td><span class="badge" style="background:{color}">{label}</span></td>'
-            f"<td>{_e(m['verdict'])}</td></tr>"
+            f"<td>{_e(because)}</td></tr>"
         )
     return "<table><tr><th>strategy</th><th>result</th><th>verdict</th></tr>" + "".join(items) + "</table>"
 
 
-def build_report(scenario: Scenario, analysis: Any, result: Any | None) -> str:
-    """The report as one HTML document (``result`` None: analysis only)."""
-    statement = analysis.statements[scenario.statement] if analysis is not None else None
+def _inputs(scenario: Scenario) -> list[tuple[str, object]]:
+    """Every input that changes the result, in the page's words."""
+    tree = f"uploaded file {scenario.tree_name} ({len(scenario.tree_text.splitlines())} lines)" \
+        if scenario.tree_text else scenario.tree
+    return [
+        ("dialect", scenario.dialect), ("engine", scenario.engine or "the dialect's"),
+        ("decision tree", tree),
+        ("source key columns", scenario.source_key or "none typed (DDL, else unknown)"),
+        ("source partitions", scenario.partitions), ("strategy", scenario.strategy),
+        ("records", f"{scenario.records:,}"), ("workers", scenario.workers),
+        ("distinct keys", f"{scenario.keys:,}"),
+        ("key distribution", scenario.distribution), ("producer", scenario.producer),
+        ("input rate (records/s)",
+         f"{scenario.input_rate:,.0f}" if scenario.input_rate else "0 (as fast as the workers go)"),
+        ("processes", scenario.processes), ("seed", scenario.seed),
+        ("statement", "the last" if scenario.statement < 0 else f"#{scenario.statement + 1}"),
+    ]
+
+
+def _statement(analysis: Any, index: int) -> tuple[Any, Any, Any] | None:
+    if analysis is None or not analysis.statements:
+        return None
+    index = min(max(index, -len(analysis.statements)), len(analysis.statements) - 1)
+    presets = analysis.presets[index] if analysis.presets else {}
+    sources = analysis.sources[index] if analysis.sources else {}
+    return analysis.statements[index], presets, sources
+
+
+def build_report(scenario: Scenario, analysis: Any, result: Any | None, *, link: str | None = None) -> str:
+    """The report as one HTML document (``result`` None: analysis only); ``link`` the share link that
+    reopens the same scenario in the dashboard."""
+    found = _statement(analysis, scenario.statement)
+    statement = found[0] if found else None
+    shared = (f'<p>Open this scenario in the dashboard: <a href="{_e(link)}">{_e(link)}</a></p>' if link
+              else "<p>(No share link: the scenario is too large for one; the inputs are below.)</p>")
     body = [
         "<h1>Partition Lab report</h1>",
         f"<p>Generated {_e(datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC'))}</p>",
         "<h2>Query</h2>",
         f"<pre>{_e(scenario.sql)}</pre>",
         "<h2>Scenario</h2>",
-        f"<table>{_rows((k, getattr(scenario, k)) for k in URL_PARAMS if k != 'sql')}</table>",
+        shared,
+        f"<table>{_rows(_inputs(scenario))}</table>",
     ]
-    if statement is not None:
+    if scenario.tree_text:
+        body.append("<details><summary>The uploaded tree</summary>"
+                    f"<pre>{_e(scenario.tree_text)}</pre></details>")
+    head = headline(*found) if found else None
+    if statement is not None and head is not None:
         d = statement.decision
         body += [
             "<h2>Decision</h2>",
-            f"<p>Strategy <b>{_e(d.strategy)}</b> · routing keys {_e(', '.join(d.routing_keys) or 'none')}"
-            f" · decided by {_e(d.decided_by)} ({_e(d.tree)} tree)</p>",
+            f"<p>Recommended <b>{_e(head.strategy)}</b> (the correctness-first {RECOMMENDING_TREE} tree) · "
+            f"routing keys {_e(', '.join(head.routing_keys) or 'none')}</p>",
+            *(f'<div class="warn">{_e(user_words(p.sentence()))}</div>' for p in head.others),
+            f"<p>The path below: {_e(d.strategy)}, decided by {_e(d.decided_by)} ({_e(d.tree)} tree)</p>",
             "<ol>"
-            + "".join(f"<li><b>{_e(s.question)}</b> → {_e(s.answer)}: {_e(s.reason)}</li>" for s in d.path)
+            + "".join(f"<li><b>{_e(user_words(s.question))}</b> → {_e(s.answer)}: "
+                      f"{_e(user_words(s.reason))}</li>" for s in d.path)
             + "</ol>",
         ]
-        body += [f'<div class="warn">{_e(w)}</div>' for w in d.warnings]
+        body += [f'<div class="warn">{_e(user_words(w))}</div>' for w in d.warnings
+                 if not w.startswith("the seed design picks ")]
     if result is not None:
         data = result_dict(result)
+        if found is not None and head is not None:
+            verdicts = replay_verdicts(data, found[0], found[2], head.routing_keys)
+            recommended = head.strategy
+        else:
+            verdicts = {n: Verdict("correct" if m["correct"] else "wrong", str(m["verdict"]))
+                        for n, m in data["strategies"].items()}
+            recommended = str(data.get("recommended"))
+        best = trusted_best(data, verdicts, recommended)
         body += [
             "<h2>Verdicts</h2>",
-            _verdicts(result),
-            f"<p>Recommended: <b>{_e(data.get('recommended'))}</b> · best correct by throughput: "
-            f"<b>{_e(data.get('best_measured'))}</b></p>",
+            _verdicts(result, verdicts),
+            f"<p>Recommended: <b>{_e(recommended)}</b> · best correct by modeled throughput: "
+            f"<b>{_e(best or 'none is correct')}</b></p>",
             "<h2>Metrics</h2>",
             charts.metrics_frame(result, verdict=False).to_html(
                 index=False, escape=True, border=0, na_rep="—"

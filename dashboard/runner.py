@@ -68,10 +68,12 @@ def _analyze(
     partitions: int | None,
     strategy: str | None,
     _tree: str | Tree,
+    engine: str | None = None,
 ) -> Any:
     return analyze(
         sql,
         dialect=dialect,
+        engine=engine,
         tree=_tree,
         source_keys=source_keys,
         source_partitions=partitions,
@@ -89,6 +91,7 @@ def analysis(scenario: Scenario) -> Any:
         scenario.partitions,
         scenario.strategy_override,
         tree_source(scenario),
+        scenario.engine_override,
     )
 
 
@@ -138,6 +141,7 @@ def _config(scenario: Scenario) -> SimulationConfig:
         processes=min(max(scenario.processes, 0), MAX_PROCESSES),
         seed=scenario.seed,
         rate=scenario.input_rate or None,
+        engine=scenario.engine_override,
     )
 
 

@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["md_escape", "profile_sentences", "alignment_sentence", "fmt_ms", "join_names"]
+__all__ = [
+    "md_escape", "profile_sentences", "alignment_sentence", "fmt_ms", "join_names", "user_words", "step_line",
+]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~=:&])")
 
@@ -95,3 +97,49 @@ def alignment_sentence(aligned: bool | None) -> str:
     if aligned is False:
         return "Not aligned: records of one group arrive on several source partitions."
     return "Alignment unknown: declare how the source topic is keyed (source key columns) to find out."
+
+
+# Core's messages are written for the command line; the dashboard names its own fields instead.
+# Order matters: specific phrasings first, the bare flag names last.
+_USER_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"[Dd]eclare --source-key (\S+?)=COL\b",
+         r"type the key of \1 in the Source key columns field (\1=COLUMN)"),
+        (r"declare it with --source-key COL or -- @partitioned_by: COL",
+         "type it in the Source key columns field (or add -- @partitioned_by: COL to the SQL)"),
+        (r"e\.g\. --source-key (\S+) or --source-key (\S+)", r"e.g. \1 or \2"),
+        (r"the caller names '([^']*)' = (\w+)", r"you set \2"),
+        (r"[Tt]he caller forces", "you set"),
+        (r"named by the caller, an annotation", "set by you, by an annotation"),
+        (r"\[caller\]", "(you typed it)"),
+        (r"\bthe caller's\b", "your"),
+        (r"\bthe caller\b", "your input"),
+        (r"--source-key(?: \[?SOURCE=\]?COL(?:\[,COL\])?)?", "the Source key columns field"),
+        (r"--source-partitions(?: N)?", "Source partitions"),
+        (r"--strategy(?: NAME)?", "the Strategy field"),
+        (r"--tree(?: \S+)?", "the Decision tree field"),
+        (r"--processes(?: N)?", "Processes"),
+        (r"--records(?: N)?", "Records"),
+        (r"--keys(?: K)?", "Distinct keys"),
+        (r"--workers(?: W)?", "Workers"),
+        (r"--distribution", "Key distribution"),
+        (r"--partitions(?: P)?", "Source partitions"),
+        (r"--dialect(?: D)?", "Dialect"),
+        (r"--engine(?: E)?", "Engine"),
+    )
+)
+
+
+def user_words(text: str) -> str:
+    """A core message in the dashboard's words: field names instead of CLI flags, "you" instead of
+    "the caller" (core writes for the command line)."""
+    for pattern, replacement in _USER_WORDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def step_line(question: str, answer: str, reason: str) -> str:
+    """One path step as "question → answer — reason", without a dangling dash when a part is empty."""
+    parts = [p.strip() for p in (answer, reason) if p and p.strip(" —-")]
+    return f"{question} → " + " — ".join(parts) if parts else question

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -10,9 +12,19 @@ from typing import TypeVar
 import streamlit as st
 
 from core.errors import PartitionLabError, SqlSyntaxError
-from dashboard.text import md_escape
+from dashboard.text import md_escape, user_words
 
-__all__ = ["show_error", "show_unexpected", "caret_excerpt", "guarded", "call_safely"]
+__all__ = ["show_error", "show_unexpected", "caret_excerpt", "guarded", "call_safely", "in_user_words"]
+
+# A path under this server's temporary directory says nothing to the user (and should not leak).
+_TEMP_PATH = re.compile(re.escape(tempfile.gettempdir().rstrip("/"))
+                        + r"/[^\s'\"]*?([^/\s'\"]+)(?=[\s'\":,)]|$)")
+
+
+def in_user_words(message: str) -> str:
+    """A core message as the dashboard says it: its field names instead of CLI flags, "you" instead of
+    "the caller", and a server temp path reduced to its file name."""
+    return user_words(_TEMP_PATH.sub(r"\1", message))
 
 _LOG = logging.getLogger(__name__)
 
@@ -36,14 +48,15 @@ def show_error(error: PartitionLabError, sql: str | None = None) -> None:
     """An st.error with the message; for SQL, the line and a caret under the offending text."""
     if isinstance(error, SqlSyntaxError):
         st.error(
-            f"SQL syntax error at line {error.line}, column {error.col}: {md_escape(error.message)}",
+            f"SQL syntax error at line {error.line}, column {error.col}: "
+            f"{md_escape(in_user_words(error.message))}",
             icon=":material/error:",
         )
         if sql is not None:
             # st.code renders text verbatim: user SQL is never interpreted as markup.
             st.code(caret_excerpt(sql, error.line, error.col, error.length), language=None)
         return
-    st.error(md_escape(str(error)), icon=":material/error:")
+    st.error(md_escape(in_user_words(str(error))), icon=":material/error:")
 
 
 def show_unexpected(error: Exception) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.components.share_box import scenario_link
 from dashboard.report import build_report, metrics_csv, metrics_json
 from dashboard.scenario import Scenario
 
@@ -15,8 +16,12 @@ __all__ = ["export_buttons"]
 
 def export_buttons(scenario: Scenario, analysis: Any, result: Any | None, *, key: str = "export") -> None:
     # (label, builder, file suffix, mime); the metrics exist only once a replay ran.
+    # The report carries the same share link as the page it is downloaded from.
+    page = next((p for p in ("charts", "trace") if key.startswith(p)), "analyze")
     exports: list[tuple[str, Callable[[], str], str, str]] = [
-        ("HTML report", lambda: build_report(scenario, analysis, result), "report.html", "text/html"),
+        ("HTML report",
+         lambda: build_report(scenario, analysis, result, link=scenario_link(scenario, page).url),
+         "report.html", "text/html"),
     ]
     if result is not None:
         exports += [

@@ -1,5 +1,5 @@
-"""Replay settings (keys ``records``, ``workers``, ``keys``, ``distribution``, ``producer``, ``seed``
-bound to the URL; ``input_rate`` and ``processes`` local to the session)."""
+"""Replay settings (keys ``records``, ``workers``, ``keys``, ``distribution``, ``producer``, ``seed``,
+``input_rate`` and ``processes``, all bound to the URL)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,29 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.scenario import BOUNDS, DEFAULTS, MAX_PROCESSES, PRODUCERS, RECORD_CAP, TEXT_LIMITS
+from core.errors import PartitionLabError
+from core.workload import parse_distribution
+from dashboard.scenario import (
+    BOUNDS,
+    DEFAULTS,
+    FLOAT_BOUNDS,
+    MAX_PROCESSES,
+    PRODUCERS,
+    RECORD_CAP,
+    TEXT_LIMITS,
+)
+from dashboard.text import md_escape
 
-__all__ = ["replay_inputs"]
+__all__ = ["replay_inputs", "distribution_problem"]
+
+
+def distribution_problem(text: str) -> str | None:
+    """Why the key distribution cannot be read (None when it can), in the field's words."""
+    try:
+        parse_distribution(text.strip())
+    except PartitionLabError as error:
+        return str(error).removeprefix("distribution: ")
+    return None
 
 
 def replay_inputs() -> dict[str, Any]:
@@ -51,6 +71,10 @@ def replay_inputs() -> dict[str, Any]:
         bind="query-params",
         help="`uniform`, `zipf:S` (S > 0, larger = hotter head) or `hot:F` (one key gets share F).",
     )
+    problem = distribution_problem(distribution)
+    if problem:
+        # Right under its field, not below the replay's (empty) progress bar.
+        row1[3].error(f"Key distribution: {md_escape(problem)}", icon=":material/error:")
     row2 = st.columns(4)
     producer = row2[0].selectbox(
         "Producer partitioner",
@@ -72,8 +96,10 @@ def replay_inputs() -> dict[str, Any]:
         "Input rate (records/s)",
         min_value=0.0,
         value=DEFAULTS.input_rate,
+        max_value=FLOAT_BOUNDS["input_rate"][1],
         step=10_000.0,
         key="input_rate",
+        bind="query-params",
         help="Offered load for the backlog model; 0 = as fast as the workers go.",
     )
     processes = row2[3].number_input(
@@ -82,6 +108,7 @@ def replay_inputs() -> dict[str, Any]:
         max_value=MAX_PROCESSES,
         value=DEFAULTS.processes,
         key="processes",
+        bind="query-params",
         help="Worker processes for the replay; 0 runs the same worker code in this process "
         "(identical results, no process start-up); never more than this machine's CPUs.",
     )

@@ -10,6 +10,7 @@ from core.budget import AUTO_RUN, DASHBOARD, format_duration
 from dashboard import charts, runner
 from dashboard.charts.data import result_dict
 from dashboard.colors import STREAMLIT_NAMED
+from dashboard.components.analysis_panel import replay_headline
 from dashboard.components.errors import call_safely
 from dashboard.navigation import page
 from dashboard.scenario import Scenario
@@ -98,15 +99,7 @@ def verdict_badges(result: Any) -> None:
 def render_summary(result: Any) -> None:
     """Recommendation vs best measured, simulation caveats, badges, loads and throughput."""
     data = result_dict(result)
-    recommended, best = data.get("recommended"), data.get("best_measured")
-    cols = st.columns(3)
-    cols[0].metric("Recommended by the tree", recommended or "—")
-    cols[1].metric("Best correct, by throughput", best or "none is correct")
-    cols[2].metric(
-        "Records · workers · partitions", f"{data['records']:,} · {data['workers']} · {data['partitions']}"
-    )
-    if data.get("recommendation_note"):
-        st.info(md_escape(str(data["recommendation_note"])))
+    replay_headline(result, st.session_state.get("scenario"))  # the scenario the Analyze page drew
     for warning in data.get("warnings") or ():
         st.warning(md_escape(str(warning)), icon=":material/warning:")
     verdict_badges(result)

@@ -11,9 +11,11 @@ from dashboard import runner
 from dashboard.components import analysis_panel, flink_panel, replay_panel
 from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
-from dashboard.components.replay_inputs import replay_inputs
-from dashboard.components.scenario_inputs import analysis_inputs
-from dashboard.scenario import Scenario, sanitized_numbers
+from dashboard.components.replay_inputs import distribution_problem, replay_inputs
+from dashboard.components.scenario_inputs import LINKED_TREE, analysis_inputs
+from dashboard.components.share_box import share_box
+from dashboard.samples import sample_by_name
+from dashboard.scenario import DEFAULTS, Scenario, linked_sql, sanitized_numbers
 
 __all__ = ["render"]
 
@@ -33,6 +35,38 @@ def _clamp_url_numbers() -> None:
             initial[name] = [value]
 
 
+def _restore_link() -> None:
+    """Once per session, what a link carries beyond the bound widgets: the SQL as a sample's name or
+    deflated (seeded where the SQL widget reads the URL), an uploaded tree, the statement."""
+    if st.session_state.get(_RESTORED):
+        return
+    st.session_state[_RESTORED] = True
+    params = st.query_params.to_dict()
+    ctx = get_script_run_ctx()
+    state = getattr(getattr(ctx, "session_state", None), "_state", None)
+    initial = getattr(getattr(state, "query_params", None), "_initial_query_params", None)
+    if "sql" not in params and isinstance(initial, dict):
+        for name, value in linked_sql(params).items():
+            initial.setdefault(name, [value])
+        sample = sample_by_name(str(params.get("sample", "")))
+        if sample is not None and "sqlz" not in params:
+            st.session_state["sample"] = sample.title
+    linked = Scenario.from_mapping(params)
+    if linked.tree_text:
+        st.session_state[LINKED_TREE] = (linked.tree_text, linked.tree_name)
+    if linked.statement >= 0:
+        st.session_state["statement"] = linked.statement
+
+
+_RESTORED = "_link_restored"
+
+
+def _engine() -> str:
+    """The engine a widget keyed ``engine`` (the pipeline panel's) or the link chose; "" = the dialect's."""
+    raw = st.session_state.get("engine", st.query_params.get("engine", ""))
+    return Scenario.from_mapping({"engine": str(raw or "")}).engine
+
+
 def render() -> None:
     st.title("Partition Lab")
     st.caption(
@@ -40,10 +74,14 @@ def render() -> None:
         "to load, skew, throughput and correctness with every other choice?"
     )
     _clamp_url_numbers()
+    _restore_link()
     values = analysis_inputs()
-    with st.expander("Replay settings (synthetic Kafka topic)", expanded=False):
+    typed = st.session_state.get("distribution", st.query_params.get("distribution", DEFAULTS.distribution))
+    bad_distribution = distribution_problem(str(typed)) is not None
+    # Open when a field inside has an error, so the message shows next to its input.
+    with st.expander("Replay settings (synthetic Kafka topic)", expanded=bad_distribution):
         values.update(replay_inputs())
-    scenario = Scenario(**values)
+    scenario = Scenario(**values, engine=_engine())
 
     if not scenario.sql.strip():
         st.info("Type a streaming SQL query above, or pick a sample.")
@@ -57,11 +95,17 @@ def render() -> None:
     statement = result.statements[index]
     scenario = replace(scenario, statement=index)
     st.session_state["scenario"] = scenario  # the Charts page replays the same scenario
+    # The last statement is the default: a link names the statement only when another one is picked.
+    shared = replace(scenario, statement=-1) if index == len(result.statements) - 1 else scenario
+    share_box(shared, "analyze", also=("charts",))
     st.divider()
     left, right = st.columns(2, gap="large")
     with left:
-        analysis_panel.render_decision(statement)
+        presets = result.presets[index] if index < len(result.presets) else {}
+        sources = result.sources[index] if index < len(result.sources) else {}
+        analysis_panel.render_decision(statement, presets, sources)
         analysis_panel.render_profile(statement)
+        analysis_panel.render_sources(sources, result.catalog)
     with right:
         analysis_panel.render_path(statement)
         analysis_panel.render_presets(result.presets[index] if index < len(result.presets) else {})
@@ -69,6 +113,11 @@ def render() -> None:
     flink_panel.render_check(scenario)
 
     st.divider()
-    replay = replay_panel.render_replay(scenario)
+    if distribution_problem(scenario.distribution):
+        st.info("The replay waits for a key distribution it can read: see the message under Key "
+                "distribution in Replay settings above.", icon=":material/arrow_upward:")
+        replay = None
+    else:
+        replay = replay_panel.render_replay(scenario)
     st.markdown("#### Export")
     export_buttons(scenario, result, replay)

@@ -11,11 +11,34 @@ from dashboard.components import flink_panel
 from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
 from dashboard.components.replay_panel import verdict_badges
-from dashboard.components.scenario_inputs import current_scenario
+from dashboard.components.scenario_inputs import current_scenario, source_key_messages
+from dashboard.components.share_box import share_box
 from dashboard.components.trace_upload import map_columns, preview, upload_trace
-from dashboard.scenario import BOUNDS
+from dashboard.scenario import BOUNDS, TEXT_LIMITS, Scenario
 
 __all__ = ["render"]
+
+
+def _source_key(scenario: Scenario) -> str | None:
+    """This page's own source key field (seeded from Analyze & replay, editable here); None when the
+    typed key cannot be read (its error is shown under the field)."""
+    if st.session_state.get("_trace_key_from") != scenario.source_key:
+        # A new key on Analyze & replay (or a link) seeds this field again; edits here stay until then.
+        st.session_state["_trace_key_from"] = scenario.source_key
+        st.session_state["trace_source_key"] = scenario.source_key
+    text = st.text_input(
+        "Source key columns (for this trace)",
+        key="trace_source_key",
+        max_chars=TEXT_LIMITS["source_key"],
+        help="How the recorded topic is keyed: `trades=symbol`, or `symbol` for every source; empty = what "
+        "the SQL's DDL says, else unknown. Starts from Analyze & replay's field; changing it here changes "
+        "only this page.",
+    )
+    if not source_key_messages(text, scenario.sql, scenario.dialect, note_key="_trace_key_note"):
+        return None
+    if text != scenario.source_key:
+        st.caption("Differs from the key on Analyze & replay: this trace replay uses the one above.")
+    return text
 
 
 def render() -> None:
@@ -28,6 +51,11 @@ def render() -> None:
     scenario = current_scenario()
     with st.expander("Query", expanded=False):
         st.code(scenario.sql, language="sql")
+    source_key = _source_key(scenario)
+    if source_key is None:
+        return
+    scenario = replace(scenario, source_key=source_key)
+    share_box(scenario, "trace")
     upload = upload_trace()
     if upload is None:
         st.info(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
@@ -39,3 +40,8 @@ def texts(at: AppTest) -> str:
         if isinstance(body, str):
             parts.append(body)
     return "\n".join(parts)
+
+
+def plain(text: str) -> str:
+    """Markdown-escaped page text (``round\\_robin\\:``) as a reader sees it (``round_robin:``)."""
+    return re.sub(r"\\(.)", r"\1", text)

@@ -145,6 +145,7 @@ def test_serve_runs_streamlit_with_explicit_flags(monkeypatch: pytest.MonkeyPatc
         "--client.toolbarMode": "minimal",
         "--server.maxUploadSize": "50",
         "--server.enableXsrfProtection": "true",
+        "--global.disableWidgetStateDuplicationWarning": "true",
     }
     hosts = os.environ[launch.HOSTS_ENV].split(",")
     assert {"localhost", "127.0.0.1", "::1", "lab.internal"} <= set(hosts) and "evil.example" not in hosts

@@ -3,6 +3,7 @@ nothing is written from URL or upload content; replays over the auto-run budget 
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +13,9 @@ import pytest
 from dashboard_probe import plotly_figures
 from streamlit.testing.v1 import AppTest
 
+from core.limits import MAX_RATE
 from dashboard import runner
-from dashboard.scenario import BOUNDS, DEFAULTS, Scenario
+from dashboard.scenario import BOUNDS, DEFAULTS, MAX_PROCESSES, Scenario
 
 HOPPING = "SELECT symbol, COUNT(*) FROM trades GROUP BY symbol WINDOW HOPPING(1d, 1ms)"
 
@@ -53,10 +55,11 @@ def test_only_shareable_parameters_are_read_and_each_is_clamped_like_its_widget(
         "processes": "48", "workers": "48", "tree_text": "[nodes]", "tree_name": "../../etc/x",
         "input_rate": "1e300", "statement": "7", "records": "1e20", "keys": "-5", "partitions": "inf",
         "seed": "nan", "dialect": "oracle", "strategy": "<script>", "producer": "sticky",
-        "sql": "x" * 200_001,
+        "sql": "x" * 200_001, "engine": "oracle", "wall_s": "1",
     })
-    assert s.processes == DEFAULTS.processes and s.tree_text is None and s.tree_name == DEFAULTS.tree_name
-    assert s.input_rate == DEFAULTS.input_rate and s.statement == DEFAULTS.statement
+    # Processes as the widget allows (core caps them at the CPUs); a tree only in its encoded form.
+    assert s.processes == MAX_PROCESSES and s.tree_text is None and s.tree_name == "etcx"
+    assert s.input_rate == MAX_RATE and s.statement == 7 and s.engine == DEFAULTS.engine
     assert s.workers == 48  # within the widget's 1..256
     assert s.records == BOUNDS["records"][1] and s.keys == BOUNDS["keys"][0]
     assert s.partitions == BOUNDS["partitions"][1] and s.seed == DEFAULTS.seed
@@ -66,13 +69,15 @@ def test_only_shareable_parameters_are_read_and_each_is_clamped_like_its_widget(
 
 @pytest.mark.usefixtures("needs_simulation")
 def test_charts_from_a_url_never_starts_more_processes_than_the_widget_allows(replays: list[Any]) -> None:
-    # Issue 11: /charts?processes=48&workers=48 started 48 processes (the UI caps at 16).
+    # Issue 11: /charts?processes=48&workers=48 started 48 processes (the UI caps at 16). Issue 12: the
+    # processes travel in the link, clamped like the widget (core then caps them at the CPUs).
     at = AppTest.from_function(_url_charts_page, default_timeout=120)
     at.query_params.update({"processes": "48", "workers": "48", "records": "2000", "keys": "10"})
     at.run()
     assert not at.exception
     (config,) = replays
-    assert config.processes == 0 and config.workers == 48 and config.records == 2000
+    assert config.processes == MAX_PROCESSES and config.workers == 48 and config.records == 2000
+    assert config.process_count <= (os.cpu_count() or 1)
 
 
 def test_a_url_tree_text_writes_no_file(replays: list[Any]) -> None:

@@ -95,9 +95,18 @@ def test_charts_page_refuses_more_than_the_cap() -> None:
 
 
 def test_trace_page_asks_for_a_file() -> None:
-    at = AppTest.from_function(_trace, default_timeout=60).run()
+    at = AppTest.from_function(_trace, default_timeout=60)
+    at.session_state["scenario"] = Scenario(source_key="trades=symbol", records=1000)
+    at.run()
     assert not at.exception
-    assert at.info
+    # It asks for the file (and nothing ran), with the query's source key shown and editable here.
+    (info,) = at.info
+    assert info.value.startswith("Upload a trace to start")
+    assert not plotly_figures(at) and not at.button
+    assert at.text_input(key="trace_source_key").value == "trades=symbol"
+    at.text_input(key="trace_source_key").input("trades=venue").run()
+    assert "Differs from the key on Analyze" in texts(at)
+    assert at.text_input(key="trace_source_key").value == "trades=venue"  # kept over reruns
 
 
 def _trace_csv(rows: int = 400) -> bytes:

@@ -12,6 +12,7 @@ and pans, and a tap shows the hover box on touch screens.
 
 from __future__ import annotations
 
+import html
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -71,7 +72,8 @@ class PipelineGraph:
 
 
 def _wrap(text: str, width: int = _LABEL_WIDTH) -> str:
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=True)) or text
+    """Wrapped lines of raw ``text``, each escaped (escaping first could split an entity)."""
+    return "<br>".join(_esc(line) for line in textwrap.wrap(text, width, break_long_words=True)) or _esc(text)
 
 
 def _esc(text: str) -> str:
@@ -143,10 +145,10 @@ def _operator_node(index: int, op: Any, catalog: Mapping[str, Any]) -> PipelineN
         name = _table_name(op) or kind
         head = f"{kind} {name}"
         extra = _catalog_line(name, catalog)
-        label = _wrap(_esc(head)) + (f"<br><i>{_wrap(_esc(extra))}</i>" if extra else "")
+        label = _wrap(head) + (f"<br><i>{_wrap(extra)}</i>" if extra else "")
     else:
         head = f"{kind}" + (f" ({', '.join(keys)})" if keys else "")
-        label = _wrap(_esc(head))
+        label = _wrap(head)
         extra = ""
     hover = f"<b>{_esc(head)}</b><br>{_esc(detail)}" + (f"<br>{_esc(extra)}" if extra else "")
     hover += f"<br>statement #{index + 1}, operator {op.id}"
@@ -156,9 +158,9 @@ def _operator_node(index: int, op: Any, catalog: Mapping[str, Any]) -> PipelineN
 def _exchange_node(index: int, number: int, ex: Any) -> PipelineNode:
     keys = list(ex.keys)
     head = f"{ex.kind}({', '.join(keys)})" if keys else str(ex.kind)
-    label = "⇄ " + _wrap(_esc(head))
+    label = "⇄ " + _wrap(head)
     hover = (f"<b>exchange {_esc(head)}</b><br>strategy {_esc(ex.strategy)}<br>"
-             f"{_wrap(_esc(ex.reason), 48)}")
+             f"{_wrap(ex.reason, 48)}")
     return PipelineNode(f"s{index}:ex{number}", "exchange", str(ex.kind), index, label, hover,
                         op_id=int(ex.to))
 
@@ -289,13 +291,18 @@ def pipeline_graph(analysis: Any, stages: Sequence[Mapping[str, Any]] | None = N
     return PipelineGraph(tuple(laid), tuple(edges), tuple(links), matched, tuple(notes))
 
 
+def _plain(label: str) -> str:
+    """A node label as plain text (a table cell, a title to wrap again)."""
+    return html.unescape(label.replace("<br>", " ").replace("<i>", "").replace("</i>", ""))
+
+
 def stage_rows(graph: PipelineGraph) -> list[dict[str, Any]]:
     """One row per replayed stage drawn in the graph (for a table beside it)."""
     rows = []
     for n in graph.nodes:
         if n.max_mean is None:
             continue
-        rows.append({"stage": n.label.replace("<br>", " ").replace("<i>", "").replace("</i>", ""),
+        rows.append({"stage": _plain(n.label),
                      "node": n.id, "records in": sum(n.loads), "workers": len(n.loads),
                      "max/mean": round(n.max_mean, 3), "busiest worker": max(n.loads) if n.loads else 0})
     return rows
@@ -356,7 +363,7 @@ def stage_loads_figure(node: PipelineNode, top: int = 64) -> go.Figure:
     loads = list(node.loads)
     order = list(range(len(loads)))
     shown = order if len(loads) <= top else sorted(order, key=lambda i: (-loads[i], i))[:top]
-    clean = node.label.replace("<br>", " ").replace("<i>", "").replace("</i>", "").replace("⇄ ", "")
+    clean = _plain(node.label).replace("⇄ ", "")
     title = f"Records in per worker: {clean}" + (f" (heaviest {top} of {len(loads)})" if len(loads) > top
                                                  else "")
     fig = go.Figure(go.Bar(x=[f"w{i}" for i in shown], y=[loads[i] for i in shown], marker_color="#0072B2",

@@ -32,6 +32,7 @@ __all__ = [
     "SKEW_SCALE",
     "HOVER_WORKERS",
     "stage_loads_figure",
+    "title_below_toolbar",
 ]
 
 # max/mean 1 (perfect balance) green → 2 and above red; the colour bar names the scale.
@@ -41,7 +42,7 @@ SKEW_MIN, SKEW_MAX = 1.0, 2.0
 HOVER_WORKERS = 16
 _NO_DATA = "#9CA3AF"
 _LABEL_WIDTH = 22
-_RANK_PX = 118
+_MARKER_PX, _LINE_PX, _GAP_PX = 34, 17, 34  # a node's marker, one label line, the arrow
 
 
 @dataclass(frozen=True)
@@ -313,11 +314,24 @@ _SYMBOLS = {"source": "circle", "sink": "square", "exchange": "diamond"}
 
 def pipeline_figure(graph: PipelineGraph, title: str = "Pipeline: operators and exchanges") -> go.Figure:
     """Nodes as markers with labels under them, edges as arrows, skew as a colour bar."""
-    pos = {n.id: (n.x, -n.rank) for n in graph.nodes}
+    # y in pixels (the axis spans the plot's height): each row is as tall as its longest label, so an
+    # arrow starts below its node's label instead of crossing it.
+    lines = {n.id: n.label.count("<br>") + 1 for n in graph.nodes}
+    row_lines: dict[int, int] = {}
+    for n in graph.nodes:
+        row_lines[n.rank] = max(row_lines.get(n.rank, 1), lines[n.id])
+    tops, y = {}, 0.0
+    for r in sorted(row_lines):
+        tops[r] = y
+        y += _MARKER_PX + row_lines[r] * _LINE_PX + _GAP_PX
+    total = y
+    pos = {n.id: (n.x, -(tops[n.rank] + _MARKER_PX / 2)) for n in graph.nodes}
     fig = go.Figure()
     for a, b in (*graph.edges, *graph.links):
         (x0, y0), (x1, y1) = pos[a], pos[b]
-        fig.add_annotation(x=x1, y=y1 + 0.18, ax=x0, ay=y0 - 0.42, xref="x", yref="y", axref="x", ayref="y",
+        start = y0 - _MARKER_PX / 2 - lines[a] * _LINE_PX - 4
+        fig.add_annotation(x=x1, y=y1 + _MARKER_PX / 2 + 2, ax=x0, ay=start, xref="x", yref="y",
+                           axref="x", ayref="y",
                            showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.6, text="",
                            arrowcolor="#6B7280" if (a, b) in graph.edges else "#8A5A00")
     groups = (("replayed", [n for n in graph.nodes if n.max_mean is not None]),
@@ -345,16 +359,26 @@ def pipeline_figure(graph: PipelineGraph, title: str = "Pipeline: operators and 
             hovertemplate="%{hovertext}<extra></extra>", customdata=[n.id for n in members],
             marker=marker, cliponaxis=False, showlegend=False,
         ))
-    ranks = max((n.rank for n in graph.nodes), default=0) + 1
     width = max((abs(n.x) for n in graph.nodes), default=0.0)
+    top, bottom = 60, 70
     fig.update_layout(
         title={"text": title, "font": {"size": FONT_SIZE + 3}},
         font={"size": FONT_SIZE, "family": "Inter, Helvetica, Arial, sans-serif"},
-        height=max(320, 110 + ranks * _RANK_PX), margin={"l": 10, "r": 10, "t": 50, "b": 60},
+        height=int(total) + top + bottom, margin={"l": 10, "r": 10, "t": top, "b": bottom},
         template="plotly_white", dragmode="pan", hoverlabel={"font": {"size": 13}, "align": "left"},
         xaxis={"visible": False, "range": [-width - 0.75, width + 0.75]},
-        yaxis={"visible": False, "range": [-ranks + 0.35, 0.45]},
+        yaxis={"visible": False, "range": [-total, 0], "fixedrange": False},
     )
+    return title_below_toolbar(fig)
+
+
+def title_below_toolbar(fig: go.Figure, toolbar_px: int = 34) -> go.Figure:
+    """Put the title under plotly's toolbar (the top ~30 px, right-aligned): on a phone the two share
+    the full width and would overlap. The top margin grows to keep the title clear of the plot."""
+    height = float(fig.layout.height or 450)
+    margin_top = max(int(fig.layout.margin.t or 0), toolbar_px + 40)
+    fig.update_layout(title={"yref": "container", "y": 1 - toolbar_px / height, "yanchor": "top", "x": 0.01,
+                             "xanchor": "left"}, margin={"t": margin_top})
     return fig
 
 
@@ -378,4 +402,4 @@ def stage_loads_figure(node: PipelineNode, top: int = 64) -> go.Figure:
                       font={"size": FONT_SIZE}, template="plotly_white",
                       margin={"l": 60, "r": 10, "t": 70, "b": 40},
                       yaxis={"title": "records", "tickformat": ","})
-    return fig
+    return title_below_toolbar(fig)

@@ -11,6 +11,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard.charts.pipeline import title_below_toolbar
 from dashboard.charts.style import FONT_SIZE, base_layout, reference_line
 
 __all__ = [
@@ -85,9 +86,9 @@ def sweep_figure(sweep: Mapping[str, Any]) -> go.Figure:
     base_layout(fig, "Worker sweep: throughput and skew vs W", height=420,
                 yaxis={"title": "modeled records/s", "tickformat": ",.2s", "rangemode": "tozero"},
                 yaxis2={"title": "max/mean", "overlaying": "y", "side": "right", "rangemode": "tozero",
-                        "showgrid": False},
+                        "showgrid": False, "tickformat": ".1f"},
                 xaxis={"title": "workers W"}, margin={"l": 70, "r": 60, "t": 60, "b": 40})
-    return fig
+    return title_below_toolbar(fig)
 
 
 def sweep_sentence(sweep: Mapping[str, Any]) -> str:
@@ -129,7 +130,7 @@ def rescale_figure(rescale: Mapping[str, Any]) -> go.Figure:
                     cliponaxis=False, hovertemplate=f"{label}<br>%{{x}}: %{{y:.1f}} %<extra></extra>")
     base_layout(fig, f"Rescaling {rescale['workers_from']} → {rescale['workers_to']} workers: what moves",
                 height=400, barmode="group", yaxis={"title": "% that changes worker", "range": [0, 115]})
-    return fig
+    return title_below_toolbar(fig)
 
 
 def rescale_sentence(rescale: Mapping[str, Any]) -> str:
@@ -161,8 +162,8 @@ def two_phase_figure(two_phase: Mapping[str, Any]) -> go.Figure:
         ("two phases: partial rows after the local stage", global_stage["loads"], _AFTER),
     ], "rows")
     base_layout(fig, "Two-phase aggregation: load on the keyed stage", height=420,
-                yaxis={"title": "rows in (log scale)", "type": "log", "tickformat": ",~s"})
-    return fig
+                yaxis={"title": "rows in (log scale)", "type": "log", "dtick": 1, "tickformat": ",~s"})
+    return title_below_toolbar(fig)
 
 
 def two_phase_sentence(two_phase: Mapping[str, Any]) -> str:
@@ -189,7 +190,7 @@ def salting_figure(salting: Mapping[str, Any]) -> go.Figure:
                             f"max/mean {merge['max_mean']:.2f}",
                        xref="paper", yref="paper", x=0, y=1.02, showarrow=False, xanchor="left",
                        yanchor="bottom", font={"size": FONT_SIZE - 2, "color": "#4B5563"})
-    return fig
+    return title_below_toolbar(fig)
 
 
 def salting_sentence(salting: Mapping[str, Any]) -> str:
@@ -220,7 +221,7 @@ def pkg_figure(pkg: Mapping[str, Any]) -> go.Figure:
              f"hashed {pkg['hash_imbalance_ratio']:.3f}",
         xref="paper", yref="paper", x=0, y=1.02, showarrow=False, xanchor="left", yanchor="bottom",
         font={"size": FONT_SIZE - 2, "color": "#4B5563"})
-    return fig
+    return title_below_toolbar(fig)
 
 
 def pkg_sentence(pkg: Mapping[str, Any]) -> str:

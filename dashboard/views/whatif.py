@@ -151,7 +151,7 @@ def render() -> None:
                               key="whatif_sweep",
                               help="A range 1:32, a range with a step 1:256:8, or a list 4,8,12.")
     rate = float(cols[1].number_input("Target rate (records/s, 0 = none)", 0.0, limits.MAX_RATE, 0.0,
-                                      step=100_000.0, key="whatif_rate"))
+                                      step=100_000.0, format="%.0f", key="whatif_rate"))
     _section(lambda: sweep(counts, parse_workers(spec), capacity=capacity, placement=placement,
                            target_rate=rate or None).to_dict(),
              charts.sweep_figure, charts.sweep_sentence, "whatif_sweep_chart")

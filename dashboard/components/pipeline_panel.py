@@ -101,6 +101,7 @@ def render_pipeline(scenario: Scenario, result: Any, statement: int) -> None:
             "Circles read a source (its catalog key under the name), diamonds are exchanges "
             "(kind and keys), squares write a sink. Hover or tap a node for details; drag to pan, "
             "pinch or scroll to zoom. Statements of a script follow each other top to bottom."
+            + ("" if stages else " Replay the stages to colour each exchange by its skew (max/mean).")
         )
     with right:
         _single_routing(analysis.statements[index])

@@ -47,8 +47,12 @@ def test_engine_picker_replans_the_script(joined: AppTest) -> None:
     assert not joined.exception
     fig = _pipeline(joined)
     assert fig["layout"]["title"]["text"] == "Pipeline under kafka-streams"
+    # Kafka Streams trusts the sources' message keys (both keyed by the join key): only the GROUP BY
+    # re-distributes, where Flink hashes both join inputs too.
+    assert _markers(fig) == 6
     hovers = " ".join(h for t in fig["data"] for h in t["hovertext"])
-    assert "strategy always_hash" in hovers
+    assert "exchange hash(region)" in hovers and "exchange hash(customer_id)" not in hovers
+    assert "re-distributes **1** time (" in texts(joined)
 
 
 STAGES = [

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dashboard.charts.pipeline import title_below_toolbar
 from dashboard.charts.style import FONT_SIZE, base_layout, reference_line
 
+# Titles stay within ~38 characters: longer ones are cut on a 390 px phone.
 __all__ = [
     "sweep_figure",
     "sweep_sentence",
@@ -128,7 +129,7 @@ def rescale_figure(rescale: Mapping[str, Any]) -> go.Figure:
         fig.add_bar(name=label, x=names, y=ys, marker_color=color,
                     text=[f"{v:.0f} %" if v is not None else "" for v in ys], textposition="outside",
                     cliponaxis=False, hovertemplate=f"{label}<br>%{{x}}: %{{y:.1f}} %<extra></extra>")
-    base_layout(fig, f"Rescaling {rescale['workers_from']} → {rescale['workers_to']} workers: what moves",
+    base_layout(fig, f"Rescale {rescale['workers_from']} → {rescale['workers_to']} workers: what moves",
                 height=400, barmode="group", yaxis={"title": "% that changes worker", "range": [0, 115]})
     return title_below_toolbar(fig)
 
@@ -161,8 +162,8 @@ def two_phase_figure(two_phase: Mapping[str, Any]) -> go.Figure:
         ("one phase: records hashed to the aggregate", two_phase["single_phase"]["loads"], _BEFORE),
         ("two phases: partial rows after the local stage", global_stage["loads"], _AFTER),
     ], "rows")
-    base_layout(fig, "Two-phase aggregation: load on the keyed stage", height=420,
-                yaxis={"title": "rows in (log scale)", "type": "log", "dtick": 1, "tickformat": ",~s"})
+    base_layout(fig, "Two-phase: load on the keyed stage", height=420,
+                yaxis={"title": "rows in (log scale)", "type": "log", "dtick": "D2", "tickformat": ",~s"})
     return title_below_toolbar(fig)
 
 
@@ -214,7 +215,7 @@ def pkg_figure(pkg: Mapping[str, Any]) -> go.Figure:
     _per_worker(fig, [("hashed (one worker per key)", pkg["hashed"]["loads"], _BEFORE),
                       (f"partial key grouping (d = {pkg['choices']})", pkg["stages"][0]["loads"], _AFTER)],
                 "records")
-    base_layout(fig, "Partial key grouping: records per worker", height=420,
+    base_layout(fig, "Partial key grouping: per worker", height=420,
                 yaxis={"title": "records in", "tickformat": ",~s"})
     fig.add_annotation(
         text=f"I/m {pkg['imbalance_ratio']:.3f} (bound ≥ {max(pkg['bound'], 0.0):.3f}); "

@@ -12,7 +12,7 @@ __all__ = ["pages", "page"]
 
 
 def pages() -> dict[str, StreamlitPage]:
-    from dashboard.views import analyze, charts, learn, trace
+    from dashboard.views import analyze, charts, learn, trace, whatif
 
     return {
         "analyze": st.Page(
@@ -24,6 +24,7 @@ def pages() -> dict[str, StreamlitPage]:
         ),
         "charts": st.Page(charts.render, title="Charts", icon=":material/bar_chart:", url_path="charts"),
         "trace": st.Page(trace.render, title="Trace replay", icon=":material/upload_file:", url_path="trace"),
+        "whatif": st.Page(whatif.render, title="What-ifs", icon=":material/tune:", url_path="whatif"),
         "learn": st.Page(learn.render, title="Learn", icon=":material/school:", url_path="learn"),
     }
 

@@ -11,6 +11,7 @@ from dashboard import runner
 from dashboard.components import analysis_panel, flink_panel, replay_panel
 from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
+from dashboard.components.pipeline_panel import render_pipeline
 from dashboard.components.replay_inputs import distribution_problem, replay_inputs
 from dashboard.components.scenario_inputs import LINKED_TREE, analysis_inputs
 from dashboard.components.share_box import share_box
@@ -110,6 +111,7 @@ def render() -> None:
         analysis_panel.render_path(statement)
         analysis_panel.render_presets(result.presets[index] if index < len(result.presets) else {})
     analysis_panel.render_tree(statement, tree)
+    render_pipeline(scenario, result, index)
     flink_panel.render_check(scenario)
 
     st.divider()

@@ -154,4 +154,6 @@ def test_numbers_no_widget_can_parse_are_clamped_on_the_analyze_page(app: AppTes
     assert app.number_input(key="partitions").value == 1
     assert app.number_input(key="seed").value == DEFAULTS.seed
     # 5,000,000 records x 10,000,000 keys is over the dashboard's state budget: refused, nothing ran.
-    assert "too large for the dashboard" in app.error[0].value and not plotly_figures(app)
+    assert "too large for the dashboard" in app.error[0].value
+    # Nothing ran: no chart but the pipeline picture (drawn from the plan alone).
+    assert [f["layout"]["title"]["text"] for f in plotly_figures(app)] == ["Pipeline under velostream"]

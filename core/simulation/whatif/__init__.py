@@ -9,6 +9,7 @@ distinct key display values → hash; see :mod:`core.simulation.whatif.keys`), o
 
 from __future__ import annotations
 
+from core.simulation.whatif.engine_hash import engine_hook
 from core.simulation.whatif.keys import KeyCounts, KeyEncoder, count_keys, key_counts, mmh3_hasher
 from core.simulation.whatif.pkg import PkgResult, partial_key_grouping
 from core.simulation.whatif.placement import KeyGroups, ModHash, Placement, default_max_parallelism
@@ -20,6 +21,7 @@ from core.simulation.whatif.sweep import SweepPoint, SweepResult, parse_workers,
 from core.simulation.whatif.two_phase import TwoPhaseResult, two_phase
 
 __all__ = [
+    "engine_hook",
     "KeyCounts", "KeyEncoder", "count_keys", "key_counts", "mmh3_hasher",
     "Placement", "ModHash", "KeyGroups", "default_max_parallelism",
     "StageLoads", "KeyedSource", "keyed_source",

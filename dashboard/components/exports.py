@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.report import build_report, metrics_csv, metrics_json
+from dashboard.html_export import build_report, metrics_csv, metrics_json
 from dashboard.scenario import Scenario
 
 __all__ = ["export_buttons"]

@@ -12,7 +12,7 @@ from core.testing import small_result_dict, small_run
 from core.testing.results import SMALL_CONFIG
 from dashboard import launch
 from dashboard.components.errors import caret_excerpt
-from dashboard.report import build_report, metrics_csv, metrics_json
+from dashboard.html_export import build_report, metrics_csv, metrics_json
 from dashboard.samples import load_samples
 from dashboard.scenario import Scenario, parse_source_keys
 from dashboard.text import md_escape, profile_sentences

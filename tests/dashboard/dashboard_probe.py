@@ -39,3 +39,12 @@ def texts(at: AppTest) -> str:
         if isinstance(body, str):
             parts.append(body)
     return "\n".join(parts)
+
+
+def chosen_strategy(at: AppTest) -> str | None:
+    """The strategy the "Chosen strategy" heading names (``## :colour[name]``), or None when absent."""
+    for element in at.markdown:
+        value = element.value
+        if value.startswith("## :") and "[" in value and value.endswith("]"):
+            return value.split("[", 1)[1][:-1]
+    return None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from dashboard_probe import dot_sources, plotly_figures, texts
+from dashboard_probe import chosen_strategy, dot_sources, plotly_figures, texts
 from streamlit.testing.v1 import AppTest
 
 from core.strategies.names import STRATEGY_NAMES
 from dashboard.samples import load_samples
-from dashboard.scenario import URL_PARAMS
+from dashboard.scenario import URL_PARAMS, Scenario
 
 GROUP_BY = "SELECT symbol, COUNT(*) FROM trades GROUP BY symbol"
 
@@ -16,13 +16,15 @@ GROUP_BY = "SELECT symbol, COUNT(*) FROM trades GROUP BY symbol"
 def test_default_page_runs_and_draws_every_input(app: AppTest) -> None:
     app.run()
     assert not app.exception
-    assert app.text_area(key="sql").value
-    for key in ("dialect", "tree", "strategy", "producer"):
-        assert app.selectbox(key=key) is not None
-    for key in ("source_key", "distribution"):
-        assert app.text_input(key=key) is not None
+    defaults = Scenario()
+    assert app.text_area(key="sql").value == defaults.sql
+    assert app.selectbox(key="dialect").value == defaults.dialect
+    assert app.selectbox(key="tree").value == defaults.tree
+    assert app.text_input(key="source_key").value == defaults.source_key
+    assert app.text_input(key="distribution").value == defaults.distribution
     for key in ("partitions", "records", "workers", "keys", "seed"):
-        assert app.number_input(key=key) is not None
+        assert app.number_input(key=key).value == getattr(defaults, key), key
+    assert chosen_strategy(app) is not None  # the default query is analyzed, not just laid out
 
 
 def test_aligned_group_by_picks_smart_and_highlights_the_path(app: AppTest) -> None:
@@ -31,7 +33,7 @@ def test_aligned_group_by_picks_smart_and_highlights_the_path(app: AppTest) -> N
     app.text_input(key="source_key").input("symbol")
     app.run()
     assert not app.exception
-    assert "smart_repartition" in texts(app)
+    assert chosen_strategy(app) == "smart_repartition"
     (dot,) = dot_sources(app)
     # The taken path (default tree: extended): its questions and the reached leaf carry the thick pen.
     for node in ("multi_stage", "has_group_by", "source_aligned", "smart_on_group_keys"):
@@ -44,9 +46,13 @@ def test_aligned_group_by_picks_smart_and_highlights_the_path(app: AppTest) -> N
 def test_unknown_source_key_falls_back_to_hash(app: AppTest) -> None:
     app.run()
     app.text_area(key="sql").input(GROUP_BY)
+    app.text_input(key="source_key").input("symbol")
+    app.run()
+    assert chosen_strategy(app) == "smart_repartition"  # the same query, aligned
     app.text_input(key="source_key").input("")
     app.run()
-    assert "always_hash" in texts(app)
+    assert not app.exception
+    assert chosen_strategy(app) == "always_hash"
 
 
 def test_syntax_error_shows_line_column_and_caret(app: AppTest) -> None:
@@ -65,8 +71,13 @@ def test_strategy_override_warns_when_unsafe(app: AppTest) -> None:
     app.selectbox(key="strategy").select("round_robin")
     app.run()
     assert not app.exception
-    assert "round_robin" in texts(app)
-    assert app.warning, "round robin under GROUP BY must carry a warning"
+    assert chosen_strategy(app) == "round_robin"
+    warnings = [w.value.replace("\\", "") for w in app.warning]  # markdown-escaped on the page
+    assert any("round_robin refuses GROUP BY" in w for w in warnings), warnings
+    app.selectbox(key="strategy").select("always_hash")
+    app.run()
+    assert chosen_strategy(app) == "always_hash"
+    assert not any("refuses GROUP BY" in w.value.replace("\\", "") for w in app.warning)
 
 
 def test_bad_input_is_an_error_message_not_a_traceback(app: AppTest) -> None:
@@ -74,6 +85,9 @@ def test_bad_input_is_an_error_message_not_a_traceback(app: AppTest) -> None:
     app.text_input(key="source_key").input("=,=")
     app.run()
     assert not app.exception
+    errors = [e.value.replace("\\", "") for e in app.error]  # markdown-escaped on the page
+    assert any("source key '=,='" in e and "[SOURCE=]COL" in e for e in errors), errors  # says what a source key looks like
+    assert chosen_strategy(app) is None  # and nothing is decided from a key it could not read
 
 
 def test_url_parameters_seed_the_widgets(app: AppTest) -> None:

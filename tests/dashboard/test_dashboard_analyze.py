@@ -86,7 +86,8 @@ def test_bad_input_is_an_error_message_not_a_traceback(app: AppTest) -> None:
     app.run()
     assert not app.exception
     errors = [e.value.replace("\\", "") for e in app.error]  # markdown-escaped on the page
-    assert any("source key '=,='" in e and "[SOURCE=]COL" in e for e in errors), errors  # says what a source key looks like
+    # It names the bad key and says what a source key looks like.
+    assert any("source key '=,='" in e and "[SOURCE=]COL" in e for e in errors), errors
     assert chosen_strategy(app) is None  # and nothing is decided from a key it could not read
 
 

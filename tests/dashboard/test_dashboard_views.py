@@ -82,8 +82,8 @@ def test_charts_page_draws_every_chart_with_one_trace_per_strategy() -> None:
     at.run()
     assert not at.exception, at.exception
     charts = {e.key: json.loads(e.proto.spec) for e in _plotly_elements(at)}
-    per_strategy = ["chart_loads", "chart_shuffle", "chart_throughput", "chart_backlog", "chart_backlog_total",
-                    "chart_hot_keys", "chart_buckets"]
+    per_strategy = ["chart_loads", "chart_shuffle", "chart_throughput", "chart_backlog",
+                    "chart_backlog_total", "chart_hot_keys", "chart_buckets"]
     missing = [key for key in per_strategy if key not in charts]
     assert not missing, (missing, sorted(charts))
     for key in per_strategy:

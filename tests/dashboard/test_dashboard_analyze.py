@@ -106,21 +106,20 @@ def test_url_parameters_seed_the_widgets(app: AppTest) -> None:
     assert app.selectbox(key="strategy").value == "always_hash"
 
 
-def test_url_parameter_names_are_the_documented_ones() -> None:
-    assert URL_PARAMS == (
-        "sql",
-        "dialect",
-        "tree",
-        "source_key",
-        "partitions",
-        "strategy",
-        "records",
-        "workers",
-        "keys",
-        "distribution",
-        "producer",
-        "seed",
-    )
+def test_every_url_parameter_seeds_its_field_and_nothing_else_does() -> None:
+    # Each shareable name, given a valid non-default value, reaches exactly its own Scenario field.
+    defaults = Scenario()
+    valid = {"sql": GROUP_BY, "dialect": "flink", "tree": "seed", "source_key": "trades=symbol",
+             "partitions": "12", "strategy": "sticky_partition", "records": "3000", "workers": "6",
+             "keys": "77", "distribution": "zipf:1.3", "producer": "crc32", "seed": "9"}
+    assert set(valid) == set(URL_PARAMS)
+    for name, raw in valid.items():
+        seeded = Scenario.from_mapping({name: raw})
+        assert str(getattr(seeded, name)) == raw and getattr(seeded, name) != getattr(defaults, name), name
+        others = {f: getattr(seeded, f) for f in URL_PARAMS if f != name}
+        assert others == {f: getattr(defaults, f) for f in URL_PARAMS if f != name}, name
+    # Session-only inputs are never read from a URL.
+    assert Scenario.from_mapping({"processes": "3", "tree_text": "x"}) == defaults
 
 
 def test_sql_with_html_stays_text(app: AppTest) -> None:

@@ -14,6 +14,7 @@ __all__ = [
     "TreeFileError",
     "TraceError",
     "WorkerFailedError",
+    "InputError",
 ]
 
 
@@ -53,3 +54,7 @@ class TraceError(PartitionLabError):
 
 class WorkerFailedError(PartitionLabError):
     """A simulation worker process died, hung or ran out of memory."""
+
+
+class InputError(PartitionLabError):
+    """An input file or stream (SQL, stdin) that cannot be read: missing, unreadable or not UTF-8."""

@@ -1,15 +1,21 @@
-"""Serve the dashboard from a console script (``partition-lab`` / ``partition-lab dashboard``)."""
+"""Serve the dashboard: ``python -m dashboard.launch [--host H] [--port P] [--allow-host NAME]...``.
+
+``partition-lab`` / ``partition-lab dashboard`` check their options and exec this program, so core
+never imports the dashboard or streamlit.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from core.limits import TRACE_UPLOAD_MB
 from dashboard.host_check import HOSTS_ENV, allowed_hosts
 
-__all__ = ["serve", "server_flags", "server_env", "APP_PATH", "SERVED_PATH", "HOSTS_ENV"]
+__all__ = ["serve", "server_flags", "server_env", "APP_PATH", "SERVED_PATH", "HOSTS_ENV", "main"]
 
 APP_PATH = Path(__file__).resolve().with_name("app.py")
 # What is served: app.py wrapped with the Host check (dashboard/server_app.py).
@@ -56,3 +62,17 @@ def serve(host: str = "127.0.0.1", port: int = 8501, extra_hosts: tuple[str, ...
     os.environ.update(server_env(host, extra_hosts))
     sys.argv = ["streamlit", "run", str(SERVED_PATH), *server_flags(host, port)]
     cli.main()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Serve with the options ``partition-lab dashboard`` passes on (already checked there)."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard.launch")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--allow-host", action="append", default=[])
+    args = parser.parse_args(argv)
+    serve(args.host, args.port, tuple(args.allow_host))
+
+
+if __name__ == "__main__":
+    main()

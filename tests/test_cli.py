@@ -7,7 +7,6 @@ import io
 import json
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -126,49 +125,42 @@ def test_user_tree_file(sql_file: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 2 and "node 'x'" in err
 
 
-def _fake_dashboard(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    calls: list[tuple[str, int]] = []
-    module = types.ModuleType("dashboard.launch")
-    module.serve = lambda host, port, extra=(): calls.append((host, port))  # type: ignore[attr-defined]
-    package = types.ModuleType("dashboard")
-    package.launch = module  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "dashboard", package)
-    monkeypatch.setitem(sys.modules, "dashboard.launch", module)
-    return calls
+def test_no_arguments_and_dashboard_exec_the_dashboard_program(monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from core.cli import dashboard
 
-
-def test_no_arguments_and_dashboard_serve_the_dashboard(monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    calls = _fake_dashboard(monkeypatch)
+    calls: list[list[str]] = []
+    monkeypatch.setattr(dashboard.os, "execv", lambda exe, argv: calls.append(list(argv)))
     assert cli.main([]) == 0
-    assert cli.main(["dashboard", "--host", "0.0.0.0", "--port", "9000"]) == 0
-    assert calls == [("127.0.0.1", 8501), ("0.0.0.0", 9000)]
+    assert cli.main(["dashboard", "--host", "0.0.0.0", "--port", "9000", "--allow-host", "lab.internal"]) == 0
+    launch = [sys.executable, "-m", "dashboard.launch"]
+    assert calls == [[*launch, "--host", "127.0.0.1", "--port", "8501"],
+                     [*launch, "--host", "0.0.0.0", "--port", "9000", "--allow-host", "lab.internal"]]
     code, _, err = run(["dashboard", "--port", "70000"], capsys)
     assert code == 2 and err == "error: --port must be an integer in 1..65,535, got '70000'\n"
+    assert len(calls) == 2  # a bad port never reaches the dashboard
 
 
-def test_plugin_subcommands_are_added_when_their_module_exists(monkeypatch: pytest.MonkeyPatch,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    plugin = types.ModuleType("fake_simulate")
+def test_the_dashboard_program_serves_what_the_cli_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import launch
 
-    def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-        parser = subparsers.add_parser("simulate")
-        cli.add_analysis_arguments(parser)
-        parser.add_argument("--records", type=int, default=10)
+    served: list[tuple[str, int, tuple[str, ...]]] = []
+    monkeypatch.setattr(launch, "serve", lambda host, port, extra=(): served.append((host, port, extra)))
+    launch.main(["--host", "0.0.0.0", "--port", "9000", "--allow-host", "a", "--allow-host", "b"])
+    launch.main([])
+    assert served == [("0.0.0.0", 9000, ("a", "b")), ("127.0.0.1", 8501, ())]
 
-    def run_it(args: argparse.Namespace) -> int:
-        print(args.records, cli.analysis_options(args)["tree"])
-        return 0
 
-    plugin.add_parser = add_parser  # type: ignore[attr-defined]
-    plugin.run = run_it  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "fake_simulate", plugin)
-    plugins = (("simulate", ("absent_simulate_mod", "fake_simulate")), ("bench", ("absent_bench_mod",)))
-    monkeypatch.setattr(cli, "_PLUGIN_COMMANDS", plugins)
-    code, out, _ = run(["simulate", "x.sql", "--records", "5", "--tree", "extended"], capsys)
-    assert code == 0 and out.strip() == "5 extended"
-    code, _, err = run(["bench"], capsys)
-    assert code == 2 and "invalid choice" in err
+def test_every_command_is_registered_and_runs_its_own_handler() -> None:
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(sub.choices) == ["analyze", "simulate", "route", "bench", "verify", "dashboard"]
+    from core.cli import analyze, bench, route, simulate, verify
+    from core.cli import dashboard as dash
+
+    for name, module in [("analyze", analyze), ("simulate", simulate), ("route", route), ("bench", bench),
+                         ("verify", verify), ("dashboard", dash)]:
+        assert sub.choices[name].get_default("run") is module.run, name
 
 
 def test_python_dash_m_and_help() -> None:

@@ -14,14 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import hashing
 from core.errors import InvalidConfigError
 from core.hashing import (
     HASH_FUNCTIONS,
     VocabHashCache,
     bucket_hash,
+    buckets,
     crc32_partition,
     fnv1a64,
+    gather,
     hash_vocab,
     kafka_partition,
     key_bytes,
@@ -185,7 +186,7 @@ vocab_entries = st.lists(st.text(max_size=12), min_size=1, max_size=120)
 def kernels(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     # Force small vocabularies through the per-length numpy kernels too.
     if request.param == "numpy-kernels":
-        monkeypatch.setattr(hashing, "_VECTOR_MIN_KEYS", 0)
+        monkeypatch.setattr(buckets, "_VECTOR_MIN_KEYS", 0)
     return str(request.param)
 
 
@@ -225,7 +226,7 @@ def test_worker_ids_match_worker_of(kernels: str, hash_name: str, data: st.DataO
 @pytest.mark.parametrize("hash_name", HASH_FUNCTIONS)
 def test_multi_column_paths_agree(monkeypatch: pytest.MonkeyPatch, dense: bool, hash_name: str) -> None:
     if not dense:
-        monkeypatch.setattr(hashing, "_DENSE_COMBOS", 0)
+        monkeypatch.setattr(gather, "_DENSE_COMBOS", 0)
     rng = np.random.default_rng(7)
     vocabs = [np.array([f"v{i}é" for i in range(n)], dtype=object) for n in (50, 7, 3)]
     codes = [rng.integers(0, len(v), 5000).astype(np.int32) for v in vocabs]

@@ -16,7 +16,6 @@ from core.bench.runner import BenchOptions
 from core.errors import InvalidConfigError
 from core.simulation.config import MAX_PARTITIONS, MAX_WORKERS, SimulationConfig
 from core.strategies.base import RoutingContext
-from core.strategies.config import PartitionedJobConfig
 from core.workload.schema import MAX_KEYS, ColumnSpec
 from core.workload.synthetic import TopicSpec
 
@@ -109,8 +108,6 @@ def test_simulation_config_accepts_the_limits() -> None:
     (lambda: TopicSpec(partitions=MAX_PARTITIONS + 1), "partitions"),
     (lambda: RoutingContext(workers=0), "workers"),
     (lambda: RoutingContext(workers=4, fan_in_target=4), "fan_in_target"),
-    (lambda: PartitionedJobConfig(num_partitions=0), "num_partitions"),
-    (lambda: PartitionedJobConfig(num_partitions=MAX_WORKERS + 1), "num_partitions"),
     (lambda: ColumnSpec.categorical("k", 0), "key count"),
     (lambda: ColumnSpec.categorical("k", MAX_KEYS + 1), "key count"),
     (lambda: BenchOptions(records=0), "records"),

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.decide import analyze
+from core.sql import parse_script
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_queries"
 FILES = sorted(SAMPLES.glob("*.sql"))
@@ -49,6 +50,15 @@ def test_headers_are_complete(path: Path) -> None:
     h = headers(path)
     assert h.get("title") and h.get("dialect") and h.get("expect-strategy"), h
     assert h["dialect"][0] in DIALECTS
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_sample_parses_into_statements_that_cover_their_text(path: Path) -> None:
+    sql = path.read_text(encoding="utf-8")
+    statements = parse_script(sql, headers(path)["dialect"][0])
+    assert statements
+    for stmt in statements:
+        assert stmt.sql and sql[stmt.start : stmt.end] == stmt.sql
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

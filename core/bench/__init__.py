@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from core.bench.memory import MemoryReport, measure_command
-from core.bench.plain_simulator import PlainResult, plain_simulate
 from core.bench.runner import BENCH_SQL, BenchOptions, run_bench
 from core.bench.table import format_table
 
-__all__ = ["BenchOptions", "BENCH_SQL", "run_bench", "format_table", "plain_simulate", "PlainResult",
-           "measure_command", "MemoryReport"]
+__all__ = ["BenchOptions", "BENCH_SQL", "run_bench", "format_table", "measure_command", "MemoryReport"]

@@ -5,9 +5,9 @@ the targets and whether each was met. Sections:
 
 * ``routing``: each strategy's vectorized routing vs the per-record reference (on a sample) and
   vs the memory floor, a bare ``table[codes]`` gather over the same records
-  (:func:`core.strategies.bench_routing.bench_routing`);
+  (:func:`core.bench.routing.bench_routing`);
 * ``end_to_end``: a full ``simulate`` of the five strategies, inline and with N processes;
-* ``plain``: the plain per-record simulator (:mod:`core.bench.plain_simulator`) on a sample,
+* ``plain``: the plain per-record simulator (:mod:`core.testing.plain_simulator`) on a sample,
   compared per record with the inline ``simulate`` of the same query and topic;
 * ``memory``: peak RSS of a long chunked replay run through the CLI in a child process;
 * ``analysis``: ``analyze`` on a 60-line statement after import (:mod:`core.bench.analysis_time`).
@@ -27,9 +27,9 @@ from typing import Any
 from core.bench.analysis_time import analysis_section
 from core.bench.lean_simulator import lean_simulate
 from core.bench.memory import measure_command
-from core.bench.plain_simulator import plain_simulate
 from core.errors import InvalidConfigError
 from core.simulation.config import MAX_WORKERS, SimulationConfig
+from core.testing.plain_simulator import plain_simulate
 
 __all__ = ["BenchOptions", "BENCH_SQL", "run_bench", "TARGETS"]
 
@@ -98,7 +98,7 @@ def _target(name: str, description: str, value: float | None, limit: float,
 
 
 def routing_section(opts: BenchOptions) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    from core.strategies.bench_routing import bench_routing
+    from core.bench.routing import bench_routing
 
     report = bench_routing(opts.records, opts.workers, opts.keys, reference_sample=opts.reference_sample)
     targets = []

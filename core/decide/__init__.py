@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from core.decide.alignment import is_aligned, parse_source_key, source_metadata
 from core.decide.api import AnalysisResult, analyze, analyze_profiles, compare_presets
-from core.decide.report import format_report
 from core.decide.selection import decide
+from core.decide.text_report import format_report
 from core.decide.trees import PRESETS, Tree, evaluate, load_tree
 from core.model.decision import Decision, PathStep, SourceMeta, StatementAnalysis
 from core.model.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow

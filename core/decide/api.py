@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from core.decide.alignment import parse_source_key, source_metadata
 from core.decide.correctness import broken_needs
 from core.decide.predicates import Facts
-from core.decide.report import format_report
 from core.decide.selection import decide
+from core.decide.text_report import format_report
 from core.decide.trees import PRESETS, Tree, evaluate, load_tree, preset
 from core.errors import InvalidConfigError, SqlSyntaxError
 from core.limits import MAX_PARTITIONS

@@ -24,7 +24,8 @@ import numpy as np
 from core.engines.base import Engine, EngineSettings
 from core.engines.types import TypedColumn, typed_column
 from core.errors import InvalidConfigError
-from core.hashing_kernels import hash_by_length, murmur2_kernel
+from core.hashing.by_length import hash_by_length
+from core.hashing.murmur2 import murmur2_kernel
 from core.limits import MAX_PARTITIONS
 from core.model.plan import PlanRules
 

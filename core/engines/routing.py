@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from core.engines.base import Engine, EngineSettings
-from core.hashing_cache import VocabHashCache
+from core.hashing import VocabHashCache
 
 __all__ = ["engine_worker_ids", "column_type", "factorize_values"]
 

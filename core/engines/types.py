@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import InvalidConfigError
-from core.hashing_keys import display_string
+from core.hashing import display_string
 
 __all__ = ["KEY_TYPES", "TypedColumn", "canonical_type", "infer_type", "typed_column"]
 

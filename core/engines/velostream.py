@@ -1,6 +1,6 @@
 """Velostream: FNV-1a 64 over the key values' display strings fed back to back, ``% W``.
 
-Display strings follow the engine (``core.hashing_keys.display_string``): ints plainly, integral
+Display strings follow the engine (``core.hashing.display_string``): ints plainly, integral
 doubles without ``.0``, ``true``/``false``, NULL as ``null``. The declared type only matters through
 the display string (the string ``"42"`` and the BIGINT 42 land together), as in the engine.
 Vector: ``"trader_1"`` → 0x1bcc3d5c25588c41.
@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from core.engines.base import Engine, EngineSettings
-from core.hashing_kernels import fnv1a64_kernel, hash_by_length
-from core.hashing_keys import display_string
+from core.hashing import display_string
+from core.hashing.by_length import hash_by_length
+from core.hashing.fnv1a64 import fnv1a64_kernel
 from core.model.plan import PlanRules
 
 __all__ = ["ENGINE", "key_texts", "fnv_hashes"]

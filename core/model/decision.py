@@ -1,4 +1,5 @@
-"""What a decision tree (or an override) concluded for one statement."""
+"""What a decision tree (or an override) concluded for one statement: data only (the deciding is
+core/decide/selection.py)."""
 
 from __future__ import annotations
 

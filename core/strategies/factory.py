@@ -24,7 +24,7 @@ STRATEGY_CLASSES: dict[str, type[Strategy]] = {
 OPTIONS: dict[str, tuple[str, ...]] = {
     "aligned": ("smart_repartition",),
     "target": ("fan_in",),
-    "fan_in_target": ("fan_in",),  # spelling of PartitionedJobConfig, same as ``target``
+    "fan_in_target": ("fan_in",),  # SimulationConfig's spelling, same as ``target``
     "workers": ("fan_in",),
 }
 

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.components.share_box import scenario_link
-from dashboard.report import build_report, metrics_csv, metrics_json
+from dashboard.html_export import build_report, metrics_csv, metrics_json
 from dashboard.scenario import Scenario
 
 __all__ = ["export_buttons"]

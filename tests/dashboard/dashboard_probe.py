@@ -45,3 +45,12 @@ def texts(at: AppTest) -> str:
 def plain(text: str) -> str:
     """Markdown-escaped page text (``round\\_robin\\:``) as a reader sees it (``round_robin:``)."""
     return re.sub(r"\\(.)", r"\1", text)
+
+
+def chosen_strategy(at: AppTest) -> str | None:
+    """The strategy the "Recommended strategy" heading names (``## :colour[name]``), or None when absent."""
+    for element in at.markdown:
+        value = element.value
+        if value.startswith("## :") and "[" in value and value.endswith("]"):
+            return value.split("[", 1)[1][:-1]
+    return None

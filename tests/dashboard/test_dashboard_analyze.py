@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dashboard_probe import dot_sources, plain, plotly_figures, texts
+from dashboard_probe import chosen_strategy, dot_sources, plain, plotly_figures, texts
 from streamlit.testing.v1 import AppTest
 
 from core.strategies.names import STRATEGY_NAMES
@@ -55,7 +55,7 @@ def test_aligned_group_by_picks_smart_and_highlights_the_path(app: AppTest) -> N
     app.text_input(key="source_key").input("symbol")
     app.run()
     assert not app.exception
-    assert "smart_repartition" in texts(app)
+    assert chosen_strategy(app) == "smart_repartition"
     (dot,) = dot_sources(app)
     # The taken path (default tree: extended): its questions and the reached leaf carry the thick pen.
     for node in ("multi_stage", "has_group_by", "source_aligned", "smart_on_group_keys"):
@@ -68,6 +68,9 @@ def test_aligned_group_by_picks_smart_and_highlights_the_path(app: AppTest) -> N
 def test_unknown_source_key_falls_back_to_hash(app: AppTest) -> None:
     app.run()
     app.text_area(key="sql").input(GROUP_BY)
+    app.text_input(key="source_key").input("symbol")
+    app.run()
+    assert chosen_strategy(app) == "smart_repartition"  # the same query, aligned
     app.text_input(key="source_key").input("")
     app.run()
     # The headline itself (not just any text on the page: every strategy name appears in the replay).

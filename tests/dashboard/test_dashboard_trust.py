@@ -18,8 +18,8 @@ from core.decide import Tree, analyze
 from core.limits import TRACE_UPLOAD_MB
 from dashboard import runner
 from dashboard.headline import headline, judge, replay_verdicts, trusted_best
+from dashboard.html_export import build_report
 from dashboard.launch import server_flags
-from dashboard.report import build_report
 from dashboard.samples import load_samples, sample_by_name, strip_metadata
 from dashboard.scenario import DEFAULTS, TEXT_LIMITS, Scenario
 from dashboard.share import LINK_LIMIT, decode_text, encode_text, share_link, share_params

@@ -6,12 +6,13 @@ import os
 import sys
 
 import pytest
-from fake_result import fake_result
 
 from core.decide import analyze, load_tree
+from core.testing import small_result_dict, small_run
+from core.testing.results import SMALL_CONFIG
 from dashboard import launch
 from dashboard.components.errors import caret_excerpt
-from dashboard.report import build_report, metrics_csv, metrics_json
+from dashboard.html_export import build_report, metrics_csv, metrics_json
 from dashboard.samples import load_samples
 from dashboard.scenario import Scenario, parse_source_keys
 from dashboard.text import md_escape, profile_sentences
@@ -57,7 +58,7 @@ def test_dot_quote_cannot_be_escaped_by_user_text() -> None:
 def test_report_escapes_user_sql_and_inlines_plotly_once() -> None:
     sql = "-- <script>alert(1)</script>\n" + GROUP_BY
     scenario = Scenario(sql=sql, statement=0)
-    page = build_report(scenario, analyze(sql, source_keys=("symbol",)), fake_result())
+    page = build_report(scenario, analyze(sql, source_keys=("symbol",)), small_run().result)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("* plotly.js v") == 1  # the library's banner: inlined exactly once
@@ -70,11 +71,11 @@ def test_report_without_a_replay_still_has_the_decision() -> None:
 
 
 def test_metric_exports() -> None:
-    assert '"strategies"' in metrics_json(fake_result())
-    csv = metrics_csv(fake_result())
+    assert '"strategies"' in metrics_json(small_result_dict())
+    csv = metrics_csv(small_result_dict())
     header, *rows = csv.strip().splitlines()
     assert header.startswith("strategy,loads,max/mean")
-    assert len(rows) == 5 and rows[-1].startswith("fan_in,100 0 0 0,")
+    assert len(rows) == 5 and rows[-1].startswith(f"fan_in,{SMALL_CONFIG.records} 0 0 0,")
 
 
 def test_caret_sits_under_the_column() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dashboard_probe import plotly_figures, texts
@@ -29,6 +31,18 @@ def _trace() -> None:
     from dashboard.views import trace
 
     trace.render()
+
+
+def _plotly_elements(at: AppTest) -> list[Any]:
+    found, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "type", None) == "plotly_chart":
+            found.append(node)
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            stack.extend(children.values())
+    return found
 
 
 def test_learn_page_routes_a_live_example_with_every_strategy() -> None:
@@ -67,12 +81,14 @@ def test_charts_page_draws_every_chart_with_one_trace_per_strategy() -> None:
     at.session_state["scenario"] = SMALL
     at.run()
     assert not at.exception, at.exception
-    figures = plotly_figures(at)
-    assert len(figures) >= 6
-    for fig in figures:
-        names = [t.get("name") for t in fig["data"]]
-        if set(names) >= set(STRATEGY_NAMES):
-            assert names == list(STRATEGY_NAMES)
+    charts = {e.key: json.loads(e.proto.spec) for e in _plotly_elements(at)}
+    per_strategy = ["chart_loads", "chart_shuffle", "chart_throughput", "chart_backlog",
+                    "chart_backlog_total", "chart_hot_keys", "chart_buckets"]
+    missing = [key for key in per_strategy if key not in charts]
+    assert not missing, (missing, sorted(charts))
+    for key in per_strategy:
+        names = [t.get("name") for t in charts[key]["data"]]
+        assert names == list(STRATEGY_NAMES), (key, names)
     assert "correct" in texts(at)
 
 

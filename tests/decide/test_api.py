@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.decide import AnalysisResult, analyze, analyze_profiles, compare_presets, format_report
-from core.errors import InvalidConfigError, SqlSyntaxError, UnknownStrategyError
+from core.errors import (
+    InvalidConfigError,
+    PartitionLabError,
+    SqlSyntaxError,
+    TreeFileError,
+    UnknownStrategyError,
+)
 from core.model.profile import Aggregate, QueryProfile
 from core.strategies.names import ALIASES, STRATEGY_NAMES
 
@@ -200,17 +206,20 @@ def test_compare_presets_and_the_report() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "error"),
+    ("kwargs", "error", "says"),
     [
-        ({"source_keys": ["trades="]}, InvalidConfigError),
-        ({"source_partitions": 0}, InvalidConfigError),
-        ({"tree": "oak"}, Exception),
-        ({"dialect": "cobol"}, InvalidConfigError),
+        ({"source_keys": ["trades="]}, InvalidConfigError, "[SOURCE=]COL"),
+        ({"source_partitions": 0}, InvalidConfigError, "source partitions must be an integer in 1..100,000"),
+        ({"tree": "oak"}, TreeFileError, "unknown tree 'oak'"),
+        ({"dialect": "cobol"}, InvalidConfigError, "unknown dialect"),
     ],
 )
-def test_bad_options_raise_project_errors(kwargs: dict[str, object], error: type[Exception]) -> None:
-    with pytest.raises(error):
+def test_bad_options_raise_project_errors(kwargs: dict[str, object], error: type[Exception],
+                                          says: str) -> None:
+    with pytest.raises(error) as err:
         analyze(GROUPED, **kwargs)  # type: ignore[arg-type]
+    assert type(err.value) is error and isinstance(err.value, PartitionLabError)
+    assert says in str(err.value), str(err.value)
 
 
 def test_a_bare_string_source_key_is_one_key_not_its_characters() -> None:

@@ -12,8 +12,7 @@ import struct
 from collections.abc import Sequence
 from typing import Any
 
-from core.hashing import fnv1a64, murmur2, worker_of
-from core.hashing_keys import display_string
+from core.hashing import display_string, fnv1a64, murmur2, worker_of
 
 M32 = 0xFFFFFFFF
 

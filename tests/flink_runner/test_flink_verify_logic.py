@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from core.cli.verify import format_report
 from core.errors import PartitionLabError
 from core.flink import verify as verify_mod
 from core.flink.explain import ExplainedStatement, ScriptExplain
 from core.flink.plan_text import FlinkExchange
 from core.flink.verify import KnownDifference, compare_statement, verify_report
-from core.flink.verify_cli import format_report
 
 JOIN = (FlinkExchange("hash", ("carrier",), "GroupAggregate", "Calc"),
         FlinkExchange("hash", ("order_id",), "Join", "Calc"),

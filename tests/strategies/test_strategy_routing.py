@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from core.hashing import HASH_FUNCTIONS, VocabHashCache, worker_of
 from core.strategies import STRATEGY_NAMES, RoutingContext, make_strategy
-from core.strategies.reference import ReferenceState, route_reference
+from core.testing.reference import ReferenceState, route_reference
 from core.workload.batch import Batch
 
 KEY_COLUMNS = ("k0", "k1", "k2")
@@ -127,7 +127,7 @@ def test_empty_batch_routes_to_empty_array() -> None:
 
 
 def test_bench_routing_smoke() -> None:
-    from core.strategies.bench_routing import bench_routing
+    from core.bench.routing import bench_routing
 
     report = bench_routing(2_000, 4, 50, reference_sample=300, repeats=1, second_column=3)
     assert set(report["strategies"]) == set(STRATEGY_NAMES)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -42,14 +46,44 @@ def test_directory(tmp_path: Path) -> None:
     _fails(tmp_path, "not a file")
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, "partition\n0\n")
-    path.chmod(0)
+_UNREADABLE_CHECK = """
+import sys
+from core.errors import TraceError
+from core.workload.trace import read_trace
+try:
+    read_trace(sys.argv[1])
+except TraceError as exc:
+    print(exc)
+    sys.exit(0)
+sys.exit(3)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_unreadable_file() -> None:
+    # Root reads any file, so as root (CI) the read runs in a child under an unprivileged uid.
+    as_root = os.geteuid() == 0
+    if as_root and shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv to drop privileges")
+    folder = Path(tempfile.mkdtemp(prefix="unreadable-"))
     try:
-        _fails(path, "permission")
+        folder.chmod(0o755)
+        path = _write(folder, "partition\n0\n")
+        path.chmod(0)
+        if not as_root:
+            _fails(path, "permission")
+            return
+        drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        root = Path(__file__).resolve().parents[2]
+        proc = subprocess.run([*drop, sys.executable, "-c", _UNREADABLE_CHECK, str(path)], cwd=root,
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        message = proc.stdout.strip()
+        assert message.startswith(path.name) and "permission" in message, message
+        assert str(folder) not in message, message
     finally:
-        path.chmod(0o644)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_empty_file(tmp_path: Path) -> None:

@@ -1,7 +1,6 @@
 """The vocabulary hash cache: hashes of vocabularies and key combinations, reused across batches.
 
-Split from :mod:`core.hashing` (which re-exports ``VocabHashCache`` and ``DEFAULT_CACHE``): the
-cache only stores arrays; what goes in it is decided by the hashing module.
+The cache only stores arrays; what goes in it is decided by :mod:`core.hashing.gather`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from core.hashing_keys import display_string
+from core.hashing.keys import display_string
 
 __all__ = ["VocabHashCache", "DEFAULT_CACHE"]
 

@@ -1,6 +1,6 @@
 """Quick routing throughput figures (records/s): vectorized strategies vs the per-record reference.
 
-Not a timed test: run ``python -m core.strategies.bench_routing`` for numbers to quote. The
+Not a timed test: run ``python -m core.bench.routing`` for numbers to quote. The
 reference runs on a smaller sample and is extrapolated per record. The "memory floor" is a bare
 ``vocab_worker[codes]`` gather over the same records: no keyed routing can beat it by much.
 """
@@ -20,7 +20,7 @@ from core.hashing import VocabHashCache
 from core.strategies.base import RoutingContext, Strategy
 from core.strategies.factory import make_strategy
 from core.strategies.names import STRATEGY_NAMES
-from core.strategies.reference import ReferenceState, route_reference
+from core.testing.reference import ReferenceState, route_reference
 from core.workload.batch import Batch
 
 __all__ = ["bench_routing", "synthetic_batch"]

@@ -2,7 +2,7 @@
 
 It is deliberately straightforward — what a careful engineer would write without numpy: for each
 record and each strategy, take the worker from the per-record reference router
-(:func:`core.strategies.reference.route_reference`), then update that worker's dict of GROUP BY
+(:func:`core.testing.reference.route_reference`), then update that worker's dict of GROUP BY
 aggregates; one more dict holds the reference aggregation (one worker seeing every record). At
 the end each strategy's groups are compared with the reference. It reads the same synthetic topic
 as ``simulate`` (same schema, producer, seed), so both compute the same answer.
@@ -24,7 +24,7 @@ from core.errors import InvalidConfigError
 from core.model.profile import QueryProfile
 from core.strategies.base import RoutingContext
 from core.strategies.names import STRATEGY_NAMES, canonical_name
-from core.strategies.reference import ReferenceState, route_reference
+from core.testing.reference import ReferenceState, route_reference
 from core.workload.batch import Batch
 from core.workload.columns import plain_name
 from core.workload.synthetic import TopicSpec, columns_for, generate

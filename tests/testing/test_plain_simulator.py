@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.bench.plain_simulator import _judge, plain_simulate
 from core.bench.runner import BENCH_SQL
 from core.errors import InvalidConfigError
 from core.simulation.api import simulate
 from core.simulation.config import SimulationConfig
+from core.testing.plain_simulator import _judge, plain_simulate
 
 
 @pytest.mark.parametrize(("workers", "keys", "distribution"), [(4, 300, "uniform"), (3, 50, "zipf:1.2")])

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from core.bench.analysis_time import analysis_section
-from core.bench.lean_simulator import lean_simulate
 from core.bench.memory import measure_command
 from core.errors import InvalidConfigError
 from core.simulation.config import MAX_WORKERS, SimulationConfig
+from core.testing.lean_simulator import lean_simulate
 from core.testing.plain_simulator import plain_simulate
 
 __all__ = ["BenchOptions", "BENCH_SQL", "run_bench", "TARGETS"]

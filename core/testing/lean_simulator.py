@@ -15,10 +15,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.bench.plain_simulator import _batches, _plan
 from core.decide.api import analyze
 from core.hashing import worker_of
 from core.strategies.names import STRATEGY_NAMES, canonical_name
+from core.testing.plain_simulator import _batches, _plan
 
 __all__ = ["LeanResult", "lean_simulate"]
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from core.bench.lean_simulator import lean_simulate
 from core.bench.runner import BENCH_SQL
 from core.simulation.api import simulate
 from core.simulation.config import SimulationConfig
+from core.testing.lean_simulator import lean_simulate
 
 
 def test_lean_loads_and_split_keys_equal_simulate() -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.colors import STREAMLIT_NAMED
+from dashboard.components.tree_view import tree_chart
 from dashboard.text import alignment_sentence, md_escape, profile_sentences
 from dashboard.tree_dot import decision_dot
 
@@ -75,7 +76,7 @@ def render_path(statement: Any) -> None:
 
 def render_tree(statement: Any, tree: Any) -> None:
     st.markdown(f"#### The {md_escape(statement.decision.tree)} decision tree")
-    st.graphviz_chart(decision_dot(tree, statement.decision), width="stretch")
+    tree_chart(decision_dot(tree, statement.decision))
 
 
 def render_presets(by_preset: Mapping[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,13 +68,41 @@ def test_charts_page_draws_every_chart_with_one_trace_per_strategy() -> None:
     at.session_state["scenario"] = SMALL
     at.run()
     assert not at.exception, at.exception
-    figures = plotly_figures(at)
-    assert len(figures) >= 6
-    for fig in figures:
-        names = [t.get("name") for t in fig["data"]]
-        if set(names) >= set(STRATEGY_NAMES):
-            assert names == list(STRATEGY_NAMES)
+    figures = {fig["layout"]["title"]["text"].split(" (")[0].split(" in the ")[0]: fig for fig in plotly_figures(at)}
+    # Every chart of the page, by title (the hot-key and Smart charts apply to this synthetic GROUP BY).
+    assert set(figures) == set(CHART_TITLES), sorted(figures)
+    for title in PER_STRATEGY_TITLES:
+        names = [t.get("name") for t in figures[title]["data"]]
+        assert names == list(STRATEGY_NAMES), (title, names)
     assert "correct" in texts(at)
+    # The simulator's own speed is folded away in a details section, not beside the throughput.
+    (details,) = [e for e in at.expander if "simulator" in e.label]
+    assert any("Simulator speed" in json.loads(e.proto.spec)["layout"]["title"]["text"]
+               for e in details.children.values() if getattr(e, "type", None) == "plotly_chart")
+    assert len(at.dataframe) == 2  # the two skew tables
+
+
+CHART_TITLES = (
+    "Records per worker",
+    "Shuffle fraction",
+    "Modeled throughput",
+    "Smart's natural vs repartition hits — 100 % aligned",
+    "Backlog per worker",
+    "Worst worker's backlog",
+    "Where the hottest keys go",
+    "Records per worker over simulated time",
+    "Simulator speed on this machine",
+)
+PER_STRATEGY_TITLES = (
+    "Records per worker",
+    "Shuffle fraction",
+    "Modeled throughput",
+    "Backlog per worker",
+    "Worst worker's backlog",
+    "Where the hottest keys go",
+    "Records per worker over simulated time",
+    "Simulator speed on this machine",
+)
 
 
 @pytest.mark.usefixtures("needs_simulation")

@@ -164,7 +164,7 @@ def backlog_figure(result: Any) -> go.Figure:
         fig.update_layout(**_animation(labels))
     fig.update_yaxes(range=[0, peak * 1.1 if peak > 0 else 1], tickformat="~s")
     if workers <= MANY_WORKERS:
-        fig.update_xaxes(nticks=min(workers, 16), tickangle=0, title_text="worker")
+        fig.update_xaxes(nticks=min(workers, 10), tickangle=0, title_text="worker")
     mark_wrong(fig, wrong)
     return base_layout(
         fig,

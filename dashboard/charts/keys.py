@@ -66,7 +66,8 @@ def _heatmaps(
                 name=name,
                 z=np.log10(1.0 + raw).tolist(),
                 customdata=raw.tolist(),
-                x=[str(c) for c in grid.columns],
+                # Worker numbers, not "w17" categories: a numeric axis thins its ticks to the width.
+                x=[_worker_number(c, i) for i, c in enumerate(grid.columns)],
                 y=[str(i) for i in grid.index],
                 coloraxis="coloraxis",
                 hovertemplate=f"{name}<br>{y_title} %{{y}} → {x_title} %{{x}}: "
@@ -95,7 +96,7 @@ def _heatmaps(
             xanchor="left",
             font={"size": FONT_SIZE, "color": BAD_RED if name in bad else strategy_color(name)},
         )
-    fig.update_xaxes(nticks=16, tickangle=0)
+    fig.update_xaxes(tickangle=0, tickformat="d")
     fig.update_xaxes(title_text=x_title, row=count, col=1)
     fig.update_layout(
         coloraxis={
@@ -115,6 +116,11 @@ def _heatmaps(
     return base_layout(
         fig, title, height=110 + 170 * count, showlegend=False, margin={"l": 80, "r": 30, "t": 100, "b": 50}
     )
+
+
+def _worker_number(column: object, position: int) -> int:
+    text = str(column)
+    return int(text[1:]) if text[:1] == "w" and text[1:].isdigit() else position
 
 
 def key_worker_heatmap(routing: Mapping[str, pd.DataFrame], wrong: Iterable[str] = ()) -> go.Figure:

@@ -58,7 +58,7 @@ def _worker_bars(result: Any, wrong: list[str]) -> go.Figure:
             "<extra></extra>",
         )
     # Category ticks thin themselves out, but 60 labels at 45° still jumble: cap them.
-    fig.update_xaxes(nticks=min(workers, 16), tickangle=0, title_text="worker")
+    fig.update_xaxes(nticks=min(workers, 10), tickangle=0, title_text="worker")
     return fig
 
 

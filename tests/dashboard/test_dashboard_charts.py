@@ -212,7 +212,7 @@ def test_per_worker_loads_summarise_past_64_workers() -> None:
 def test_per_worker_bars_stay_bars_up_to_64_workers_with_few_tick_labels() -> None:
     fig = charts.load_bars(wide_result(64))
     assert {t.type for t in fig.data} == {"bar"} and len(fig.data[0].x) == 64
-    assert fig.layout.xaxis.nticks <= 16
+    assert fig.layout.xaxis.nticks <= 10
 
 
 def test_backlog_summarises_past_64_workers() -> None:
@@ -241,7 +241,7 @@ def test_heatmap_panels_stack_so_their_titles_never_overlap() -> None:
     titles = [a for a in fig.layout.annotations if a.text.split()[0] in STRATEGY_NAMES]
     assert len(titles) == len(STRATEGY_NAMES)
     assert len({round(a.y, 3) for a in titles}) == len(titles)  # one row each
-    assert fig.layout.xaxis.nticks <= 16 and len(fig.data[0].x) == 256
+    assert list(fig.data[0].x) == list(range(256))  # a numeric worker axis: ticks thin to the width
 
 
 def test_bucket_times_read_in_milliseconds_for_short_replays() -> None:

@@ -9,9 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_dashboard_browser import GROUP_BY, _page, browser, server  # noqa: F401  (fixtures)
+import test_dashboard_browser as shared
+from test_dashboard_browser import GROUP_BY, _page
 
 pytestmark = pytest.mark.browser
+
+# The shared module-scoped fixtures: one Streamlit server and one chromium for this module.
+server = shared.server
+browser = shared.browser
 
 SHOTS = Path("/tmp/shots/dscale")
 DESKTOP = {"width": 1440, "height": 900}
@@ -42,7 +47,9 @@ def _shot(page: Any, name: str, viewport: dict[str, int], height: int) -> None:
 
 
 @pytest.mark.parametrize(("viewport", "label"), [(PHONE, "phone"), (DESKTOP, "desktop")])
-def test_extended_tree_text_is_at_least_12px(browser: Any, server: str, viewport: dict[str, int], label: str) -> None:
+def test_extended_tree_text_is_at_least_12px(
+    browser: Any, server: str, viewport: dict[str, int], label: str
+) -> None:
     from playwright.sync_api import expect
 
     page = _open(browser, server, viewport, sql=GROUP_BY, source_key="symbol", tree="extended", records=20_000)

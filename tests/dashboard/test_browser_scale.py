@@ -52,7 +52,8 @@ def test_extended_tree_text_is_at_least_12px(
 ) -> None:
     from playwright.sync_api import expect
 
-    page = _open(browser, server, viewport, sql=GROUP_BY, source_key="symbol", tree="extended", records=20_000)
+    params = {"sql": GROUP_BY, "source_key": "symbol", "tree": "extended", "records": 20_000}
+    page = _open(browser, server, viewport, **params)
     expect(page.locator("[data-testid='stGraphVizChart'] svg g.node text").first).to_be_visible()
     page.wait_for_timeout(1000)
     sizes = page.evaluate(_TREE_TEXT_PX)
@@ -115,7 +116,9 @@ def test_charts_at_256_workers(browser: Any, server: str, viewport: dict[str, in
     boxes = [ticks.nth(i).bounding_box() for i in range(ticks.count())]
     assert 2 <= len(boxes) <= 20 and _overlaps(boxes) == 0
     # Panel titles (one strategy each) are stacked, never on top of each other.
-    titles = [heat.locator(".annotation-text", has_text=n).first.bounding_box() for n in ("always_hash", "fan_in")]
+    titles = [
+        heat.locator(".annotation-text", has_text=n).first.bounding_box() for n in ("always_hash", "fan_in")
+    ]
     assert titles[0]["y"] + titles[0]["height"] < titles[1]["y"]
     # The wrong strategy is named as such on the charts of this GROUP BY.
     expect(page.get_by_text("hatched, muted = wrong results: round_robin").first).to_be_visible()

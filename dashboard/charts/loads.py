@@ -71,8 +71,8 @@ def _summary(result: Any, wrong: list[str]) -> go.Figure:
         cols=1,
         vertical_spacing=0.2,
         subplot_titles=[
-            f"Spread of the {workers} workers' loads (box: middle half, whiskers, outliers)",
-            f"The {TOP_N} busiest workers of each strategy",
+            f"Spread over all {workers} workers",
+            f"The {TOP_N} busiest workers",
         ],
     )
     for name, m in strategy_items(result):
@@ -126,12 +126,12 @@ def load_bars(result: Any) -> go.Figure:
     if workers > MANY_WORKERS:
         fig = _summary(result, wrong)
         fig.add_hline(y=even, line_dash="dash", line_color="#4B5563", row="all", col=1)
-        mark_wrong(fig, wrong)
+        mark_wrong(fig, wrong, yshift=30)  # above the first panel's title
         return base_layout(
             fig,
             f"Records per worker ({workers} workers: summarised)",
-            height=680,
-            margin={"l": 70, "r": 40, "t": 100, "b": 60},
+            height=700,
+            margin={"l": 70, "r": 40, "t": 120, "b": 60},
             legend={"orientation": "h", "yanchor": "top", "y": -0.08, "xanchor": "left", "x": 0},
         )
     fig = _worker_bars(result, wrong)
@@ -252,8 +252,8 @@ def _formats(fields: tuple[str, ...]) -> dict[str, Any]:
     for field in fields:
         label = METRIC_COLUMNS[field]
         if field == "correct":
-            out[label] = lambda ok: "✓ correct" if ok else f"✗ {WRONG_LABEL}"
-        elif field == "shuffle_fraction":
+            continue
+        if field == "shuffle_fraction":
             out[label] = "{:.0%}"
         elif field in _COUNTS:
             out[label] = "{:,.0f}"
@@ -268,7 +268,9 @@ def _formats(fields: tuple[str, ...]) -> dict[str, Any]:
 
 def _styled(frame: pd.DataFrame, fields: tuple[str, ...]) -> Styler:
     present = tuple(f for f in fields if METRIC_COLUMNS[f] in frame)
-    table = frame[["strategy", *(METRIC_COLUMNS[f] for f in present)]]
+    table = frame[["strategy", *(METRIC_COLUMNS[f] for f in present)]].copy()
+    if "correct" in present:  # text, not a checkbox: the same words as the badges and the charts
+        table["correct"] = table["correct"].map(lambda ok: "✓ correct" if ok else f"✗ {WRONG_LABEL}")
     wrong = set(frame.loc[frame["correct"] == False, "strategy"]) if "correct" in frame else set()  # noqa: E712
 
     def muted(row: pd.Series) -> list[str]:

@@ -67,7 +67,7 @@ def strategy_marker(name: str, wrong: bool = False) -> dict[str, Any]:
     }
 
 
-def mark_wrong(fig: go.Figure, wrong: list[str]) -> go.Figure:
+def mark_wrong(fig: go.Figure, wrong: list[str], yshift: int = 4) -> go.Figure:
     """The chart's legend of the hatch: a red note under the title naming the wrong strategies."""
     if wrong:
         fig.add_annotation(
@@ -78,7 +78,7 @@ def mark_wrong(fig: go.Figure, wrong: list[str]) -> go.Figure:
             y=1.0,
             xanchor="left",
             yanchor="bottom",
-            yshift=4,
+            yshift=yshift,
             showarrow=False,
             font={"color": BAD_RED, "size": FONT_SIZE - 2},
         )

@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.limits import TREE_UPLOAD_BYTES
 from core.strategies.names import STRATEGY_NAMES
+from dashboard.components.tree_templates import tree_format_help
 from dashboard.samples import load_samples
 from dashboard.scenario import BOUNDS, DEFAULTS, DIALECTS, TEXT_LIMITS, TREE_PRESETS, Scenario
 
@@ -111,6 +112,7 @@ def analysis_inputs() -> dict[str, Any]:
         )
         with st.expander("Use your own decision tree"):
             uploaded = _uploaded_tree()
+            tree_format_help()
     return {
         "sql": sql.removeprefix("\ufeff"),  # a pasted byte-order mark is not part of the query
         "dialect": dialect,

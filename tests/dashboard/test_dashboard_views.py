@@ -39,8 +39,41 @@ def test_learn_page_routes_a_live_example_with_every_strategy() -> None:
     assert len(table) == 12
     assert set(STRATEGY_NAMES) <= set(table.columns)
     assert set(table["fan_in"]) == {0}
-    (figure,) = plotly_figures(at)
+    (figure,) = [f for f in plotly_figures(at) if str(f["data"][0]["x"][0]).startswith("worker ")]
     assert [t["name"] for t in figure["data"]] == list(STRATEGY_NAMES)
+
+
+def _tour_chart(at: AppTest) -> dict:  # type: ignore[type-arg]
+    (figure,) = [f for f in plotly_figures(at) if str(f["data"][0]["x"][0]) == "w0"]
+    return figure
+
+
+@pytest.mark.usefixtures("needs_simulation")
+def test_each_tour_step_is_live_the_chart_answers_the_sliders() -> None:
+    at = AppTest.from_function(_learn, default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert len(_tour_chart(at)["data"][0]["x"]) == 4
+    at.slider(key="learn_0_workers").set_value(7).run()
+    assert len(_tour_chart(at)["data"][0]["x"]) == 7  # computed again for 7 workers
+    assert "busiest worker" in texts(at)
+    at.button(key="tour_next").click().run()
+    at.button(key="tour_next").click().run()
+    at.button(key="tour_next").click().run()  # round robin breaks a GROUP BY: the answer says so
+    assert "`round_robin`" in texts(at) and "wrong results" in texts(at)
+    at.select_slider(key="learn_3_skew").set_value("hot:0.8").run()
+    assert not at.exception
+
+
+@pytest.mark.usefixtures("needs_simulation")
+def test_the_tour_ends_in_the_readers_own_query() -> None:
+    at = AppTest.from_function(_learn, default_timeout=120)
+    at.session_state["tour_step"] = len(TOUR) - 1
+    at.run()
+    at.text_area(key="learn_sql").input("SELECT COUNT(*) AS n FROM trades").run()
+    assert not at.exception, at.exception
+    assert "The analysis picks **`fan_in`**" in texts(at)
+    at.text_area(key="learn_sql").input("SELECT symbol,\nFROM trades GROUP BY symbol").run()
+    assert not at.exception and at.error  # the SQL error, in words, instead of a chart
 
 
 def test_learn_tour_moves_forward_and_back() -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.budget import AUTO_RUN, DASHBOARD, format_duration
 from dashboard import charts, runner
-from dashboard.charts.data import result_dict
+from dashboard.charts.data import result_dict, strategy_items
 from dashboard.colors import STREAMLIT_NAMED
 from dashboard.components.errors import call_safely
 from dashboard.navigation import page
@@ -125,6 +125,17 @@ def simulator_details(result: Any, *, key: str) -> None:
             "not your job: use the modeled throughput for that."
         )
         plotly(st, charts.measured_figure(result), f"{key}_measured")
+
+
+def skew_section(result: Any) -> None:
+    """The two skew tables (plain headers with help on hover, thousands separators, "—" explained)."""
+    st.markdown("#### Skew metrics")
+    for title, styler, helps in charts.skew_tables(result):
+        st.markdown(f"**{title}**")
+        config = {column: st.column_config.Column(column, help=text) for column, text in helps.items()}
+        st.dataframe(styler, hide_index=True, width="stretch", column_config=config)  # type: ignore[arg-type]
+    if any(m.get("max_median") is None for _, m in strategy_items(result)):
+        st.caption(charts.NO_MEDIAN_NOTE)
 
 
 def render_summary(result: Any, input_rate: float | None = None) -> None:

@@ -12,24 +12,19 @@ from dashboard.charts.data import result_dict, strategy_items
 from dashboard.charts.style import wrong_strategies
 from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
-from dashboard.components.replay_panel import plotly, run_replay, simulator_details, verdict_badges
+from dashboard.components.replay_panel import (
+    plotly,
+    run_replay,
+    simulator_details,
+    skew_section,
+    verdict_badges,
+)
 from dashboard.components.scenario_inputs import current_scenario
 from dashboard.hotkeys import SAMPLE_RECORDS, hot_key_routing
 from dashboard.navigation import page
 from dashboard.scenario import Scenario
 
-__all__ = ["render", "skew_section", "backlog_caption"]
-
-
-def skew_section(result: Any) -> None:
-    """The two skew tables (plain headers with help on hover, thousands separators, "—" explained)."""
-    st.markdown("#### Skew metrics")
-    for title, styler, helps in charts.skew_tables(result):
-        st.markdown(f"**{title}**")
-        config = {column: st.column_config.Column(column, help=text) for column, text in helps.items()}
-        st.dataframe(styler, hide_index=True, width="stretch", column_config=config)  # type: ignore[arg-type]
-    if any(m.get("max_median") is None for _, m in strategy_items(result)):
-        st.caption(charts.NO_MEDIAN_NOTE)
+__all__ = ["render", "draw", "backlog_caption"]
 
 
 def backlog_caption(result: Any) -> str:

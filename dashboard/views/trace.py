@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import charts, runner
 from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
-from dashboard.components.replay_panel import verdict_badges
+from dashboard.components.replay_panel import simulator_details, skew_section, verdict_badges
 from dashboard.components.scenario_inputs import current_scenario
 from dashboard.components.trace_upload import map_columns, preview, upload_trace
 from dashboard.scenario import BOUNDS
@@ -69,8 +69,8 @@ def render() -> None:
     left, right = st.columns(2, gap="large")
     left.plotly_chart(charts.load_bars(result), key="trace_loads")
     right.plotly_chart(charts.shuffle_figure(result), key="trace_shuffle")
-    st.dataframe(charts.metrics_frame(result, verdict=False), hide_index=True, width="stretch")
-    left, right = st.columns(2, gap="large")
-    left.plotly_chart(charts.throughput_figure(result), key="trace_throughput")
-    right.plotly_chart(charts.measured_figure(result), key="trace_measured")
+    skew_section(result)
+    left, _ = st.columns(2, gap="large")
+    left.plotly_chart(charts.throughput_figure(result, scenario.input_rate or None), key="trace_throughput")
+    simulator_details(result, key="trace_simulator")
     export_buttons(replace(scenario, workers=int(workers)), None, result, key="trace_export")

@@ -47,8 +47,9 @@ def tree_format_help(*, key: str = "tree_format") -> None:
     """The format in words, the predicates, and one download button per preset."""
     st.markdown(
         FORMAT_TEXT.format(
-            strategies=", ".join(f"`{s}`" for s in STRATEGY_NAMES),
-            keys=", ".join(f"`{k}`" for k in KEY_KINDS),
+            # One code span per list, not one per name: a name alone stays the verdict's own element.
+            strategies="`" + " | ".join(STRATEGY_NAMES) + "`",
+            keys="`" + " | ".join(KEY_KINDS) + "`",
         )
     )
     with st.popover("The questions a node may ask", icon=":material/help:"):

@@ -209,10 +209,12 @@ METRIC_HELP: dict[str, str] = {
     "correct": "Whether every result matches a single-worker run of the same records.",
 }
 
-_BALANCE = ("max_mean", "imbalance", "imbalance_ratio", "cv", "gini", "jain", "flink_skew_pct", "max_median")
+# Seven numbers a table at most: eight columns fit a laptop's width without cutting the last one.
+_BALANCE = ("max_mean", "max_median", "imbalance_ratio", "cv", "gini", "jain", "flink_skew_pct")
 _OUTCOME = (
     "correct",
     "shuffle_fraction",
+    "imbalance",
     "groups",
     "fragmented_groups",
     "wrong_groups",

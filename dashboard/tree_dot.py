@@ -24,7 +24,7 @@ def dot_quote(text: str) -> str:
     return '"' + escaped.replace("\n", "\\n") + '"'
 
 
-def _wrap(text: str, width: int = 34) -> str:
+def _wrap(text: str, width: int = 24) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
@@ -90,9 +90,9 @@ def decision_dot(tree: Any, decision: Any) -> str:
     taken_set = set(taken)
     lines = [
         "digraph decision {",
-        '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.35, ranksep=0.45, fontname="Helvetica"];',
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=15, margin="0.2,0.1"];',
-        '  edge [fontname="Helvetica", fontsize=13, arrowsize=0.8];',
+        '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.25, ranksep=0.4, fontname="Helvetica"];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=16, margin="0.15,0.08"];',
+        '  edge [fontname="Helvetica", fontsize=14, arrowsize=0.8];',
     ]
     for node_id, node in tree.nodes.items():
         if _is_leaf(node):

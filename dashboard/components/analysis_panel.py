@@ -12,6 +12,7 @@ from core.errors import PartitionLabError
 from dashboard import runner
 from dashboard.charts.data import result_dict
 from dashboard.colors import STREAMLIT_NAMED
+from dashboard.components.tree_view import tree_chart
 from dashboard.headline import RECOMMENDING_TREE, Verdict, headline, replay_verdicts, trusted_best
 from dashboard.source_facts import facts_rows
 from dashboard.text import alignment_sentence, md_escape, profile_sentences, step_line, user_words
@@ -121,7 +122,7 @@ def render_path(statement: Any) -> None:
 
 def render_tree(statement: Any, tree: Any) -> None:
     st.markdown(f"#### The {md_escape(statement.decision.tree)} decision tree")
-    st.graphviz_chart(decision_dot(tree, statement.decision), width="stretch")
+    tree_chart(decision_dot(tree, statement.decision))
 
 
 def render_presets(by_preset: Mapping[str, Any]) -> None:

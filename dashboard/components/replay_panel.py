@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.budget import AUTO_RUN, DASHBOARD, format_duration
 from dashboard import charts, runner
-from dashboard.charts.data import result_dict
+from dashboard.charts.data import result_dict, strategy_items
 from dashboard.colors import STREAMLIT_NAMED
 from dashboard.components.analysis_panel import replay_headline
 from dashboard.components.errors import call_safely
@@ -16,7 +16,22 @@ from dashboard.navigation import page
 from dashboard.scenario import Scenario
 from dashboard.text import md_escape
 
-__all__ = ["run_replay", "render_summary", "verdict_badges", "render_replay"]
+__all__ = [
+    "run_replay",
+    "render_summary",
+    "verdict_badges",
+    "render_replay",
+    "plotly",
+    "simulator_details",
+    "PLOTLY_CONFIG",
+]
+
+# A short mode bar (no logo, no lasso/select tools a bar chart has no use for): less to cover a title.
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
+    "responsive": True,
+}
 
 _APPROVED = "approved_replays"
 
@@ -96,7 +111,35 @@ def verdict_badges(result: Any) -> None:
             st.caption(md_escape(str(metrics["verdict"])))
 
 
-def render_summary(result: Any) -> None:
+def plotly(target: Any, fig: Any, key: str) -> None:
+    """One plotly chart in ``target`` (``st`` or a column) with the dashboard's mode bar settings."""
+    target.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+
+
+def simulator_details(result: Any, *, key: str) -> None:
+    """The simulator's own speed on this machine, folded away: it is not a property of the modeled job."""
+    data = result_dict(result)
+    with st.expander("Details: how fast the simulator itself ran", icon=":material/speed:"):
+        st.caption(
+            f"The replay of {data['records']:,} records took {float(data.get('wall_s') or 0):.2f} s on this "
+            "machine. These records/s measure the simulator (routing plus the slowest simulated worker), "
+            "not your job: use the modeled throughput for that."
+        )
+        plotly(st, charts.measured_figure(result), f"{key}_measured")
+
+
+def skew_section(result: Any) -> None:
+    """The two skew tables (plain headers with help on hover, thousands separators, "—" explained)."""
+    st.markdown("#### Skew metrics")
+    for title, styler, helps in charts.skew_tables(result):
+        st.markdown(f"**{title}**")
+        config = {column: st.column_config.Column(column, help=text) for column, text in helps.items()}
+        st.dataframe(styler, hide_index=True, width="stretch", column_config=config)  # type: ignore[arg-type]
+    if any(m.get("max_median") is None for _, m in strategy_items(result)):
+        st.caption(charts.NO_MEDIAN_NOTE)
+
+
+def render_summary(result: Any, input_rate: float | None = None) -> None:
     """Recommendation vs best measured, simulation caveats, badges, loads and throughput."""
     data = result_dict(result)
     replay_headline(result, st.session_state.get("scenario"))  # the scenario the Analyze page drew
@@ -104,8 +147,9 @@ def render_summary(result: Any) -> None:
         st.warning(md_escape(str(warning)), icon=":material/warning:")
     verdict_badges(result)
     left, right = st.columns(2, gap="large")
-    left.plotly_chart(charts.load_bars(result), key="summary_loads")
-    right.plotly_chart(charts.throughput_figure(result), key="summary_throughput")
+    plotly(left, charts.load_bars(result), "summary_loads")
+    plotly(right, charts.throughput_figure(result, input_rate), "summary_throughput")
+    simulator_details(result, key="summary_simulator")
     st.page_link(
         page("charts"),
         label="Every chart: skew table, backlog over time, hot keys…",
@@ -129,5 +173,5 @@ def render_replay(scenario: Scenario) -> Any | None:
     )
     result = run_replay(scenario)
     if result is not None:
-        render_summary(result)
+        render_summary(result, scenario.input_rate or None)
     return result

@@ -11,6 +11,7 @@ import streamlit as st
 from core.limits import TREE_UPLOAD_BYTES
 from core.strategies.names import STRATEGY_NAMES
 from dashboard import runner
+from dashboard.components.tree_templates import tree_format_help
 from dashboard.samples import load_samples
 from dashboard.scenario import (
     BOUNDS,
@@ -194,6 +195,7 @@ def analysis_inputs() -> dict[str, Any]:
                     st.session_state.pop(LINKED_TREE, None)
                     st.rerun()
                 uploaded = linked
+            tree_format_help()
     return {
         "sql": sql.removeprefix("\ufeff"),  # a pasted byte-order mark is not part of the query
         "dialect": dialect,

@@ -10,7 +10,7 @@ from dashboard import charts, runner
 from dashboard.components import flink_panel
 from dashboard.components.errors import call_safely
 from dashboard.components.exports import export_buttons
-from dashboard.components.replay_panel import verdict_badges
+from dashboard.components.replay_panel import simulator_details, skew_section, verdict_badges
 from dashboard.components.scenario_inputs import current_scenario, source_key_messages
 from dashboard.components.share_box import share_box
 from dashboard.components.trace_upload import map_columns, preview, upload_trace
@@ -98,9 +98,9 @@ def render() -> None:
     left, right = st.columns(2, gap="large")
     left.plotly_chart(charts.load_bars(result), key="trace_loads")
     right.plotly_chart(charts.shuffle_figure(result), key="trace_shuffle")
-    st.dataframe(charts.metrics_frame(result, verdict=False), hide_index=True, width="stretch")
-    left, right = st.columns(2, gap="large")
-    left.plotly_chart(charts.throughput_figure(result), key="trace_throughput")
-    right.plotly_chart(charts.measured_figure(result), key="trace_measured")
+    skew_section(result)
+    left, _ = st.columns(2, gap="large")
+    left.plotly_chart(charts.throughput_figure(result, scenario.input_rate or None), key="trace_throughput")
+    simulator_details(result, key="trace_simulator")
     flink_panel.render_measure(scenario, upload.name, upload.content, int(workers), result)
     export_buttons(replace(scenario, workers=int(workers)), None, result, key="trace_export")

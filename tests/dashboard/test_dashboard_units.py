@@ -74,7 +74,7 @@ def test_metric_exports() -> None:
     assert '"strategies"' in metrics_json(small_result_dict())
     csv = metrics_csv(small_result_dict())
     header, *rows = csv.strip().splitlines()
-    assert header.startswith("strategy,loads,max/mean")
+    assert header.startswith("strategy,loads,busiest ÷ mean")
     assert len(rows) == 5 and rows[-1].startswith(f"fan_in,{SMALL_CONFIG.records} 0 0 0,")
 
 
@@ -150,3 +150,19 @@ def test_serve_runs_streamlit_with_explicit_flags(monkeypatch: pytest.MonkeyPatc
     }
     hosts = os.environ[launch.HOSTS_ENV].split(",")
     assert {"localhost", "127.0.0.1", "::1", "lab.internal"} <= set(hosts) and "evil.example" not in hosts
+
+
+# --- issue 12: custom trees ----------------------------------------------------------------------
+
+
+def test_each_preset_template_is_the_preset_and_loads_back() -> None:
+    from core.decide.trees import PRESETS, load_tree_text, preset
+    from dashboard.components.tree_templates import FORMAT_TEXT, predicate_table, preset_toml
+
+    for name in PRESETS:
+        tree = load_tree_text(preset_toml(name), name=name)
+        assert tree.nodes == preset(name).nodes and tree.root == preset(name).root
+    table = predicate_table()
+    assert "has_group_by" in set(table["predicate"]) and all(table["asks"].str.len() > 5)
+    for word in ("root", "[[nodes]]", "predicate", "strategy", "unknown"):
+        assert word in FORMAT_TEXT

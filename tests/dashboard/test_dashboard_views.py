@@ -52,8 +52,41 @@ def test_learn_page_routes_a_live_example_with_every_strategy() -> None:
     assert len(table) == 12
     assert set(STRATEGY_NAMES) <= set(table.columns)
     assert set(table["fan_in"]) == {0}
-    (figure,) = plotly_figures(at)
+    (figure,) = [f for f in plotly_figures(at) if str(f["data"][0]["x"][0]).startswith("worker ")]
     assert [t["name"] for t in figure["data"]] == list(STRATEGY_NAMES)
+
+
+def _tour_chart(at: AppTest) -> dict:  # type: ignore[type-arg]
+    (figure,) = [f for f in plotly_figures(at) if str(f["data"][0]["x"][0]) == "w0"]
+    return figure
+
+
+@pytest.mark.usefixtures("needs_simulation")
+def test_each_tour_step_is_live_the_chart_answers_the_sliders() -> None:
+    at = AppTest.from_function(_learn, default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert len(_tour_chart(at)["data"][0]["x"]) == 4
+    at.slider(key="learn_0_workers").set_value(7).run()
+    assert len(_tour_chart(at)["data"][0]["x"]) == 7  # computed again for 7 workers
+    assert "busiest worker" in texts(at)
+    at.button(key="tour_next").click().run()
+    at.button(key="tour_next").click().run()
+    at.button(key="tour_next").click().run()  # round robin breaks a GROUP BY: the answer says so
+    assert "`round_robin`" in texts(at) and "wrong results" in texts(at)
+    at.select_slider(key="learn_3_skew").set_value("hot:0.8").run()
+    assert not at.exception
+
+
+@pytest.mark.usefixtures("needs_simulation")
+def test_the_tour_ends_in_the_readers_own_query() -> None:
+    at = AppTest.from_function(_learn, default_timeout=120)
+    at.session_state["tour_step"] = len(TOUR) - 1
+    at.run()
+    at.text_area(key="learn_sql").input("SELECT COUNT(*) AS n FROM trades").run()
+    assert not at.exception, at.exception
+    assert "The analysis picks **`fan_in`**" in texts(at)
+    at.text_area(key="learn_sql").input("SELECT symbol,\nFROM trades GROUP BY symbol").run()
+    assert not at.exception and at.error  # the SQL error, in words, instead of a chart
 
 
 def test_learn_tour_moves_forward_and_back() -> None:
@@ -81,15 +114,46 @@ def test_charts_page_draws_every_chart_with_one_trace_per_strategy() -> None:
     at.session_state["scenario"] = SMALL
     at.run()
     assert not at.exception, at.exception
-    charts = {e.key: json.loads(e.proto.spec) for e in _plotly_elements(at)}
-    per_strategy = ["chart_loads", "chart_shuffle", "chart_throughput", "chart_backlog",
-                    "chart_backlog_total", "chart_hot_keys", "chart_buckets"]
-    missing = [key for key in per_strategy if key not in charts]
-    assert not missing, (missing, sorted(charts))
-    for key in per_strategy:
-        names = [t.get("name") for t in charts[key]["data"]]
-        assert names == list(STRATEGY_NAMES), (key, names)
+    figures = {_short(fig["layout"]["title"]["text"]): fig for fig in plotly_figures(at)}
+    # Every chart of the page, by title (the hot-key and Smart charts apply to this synthetic GROUP BY).
+    assert set(figures) == set(CHART_TITLES), sorted(figures)
+    for title in PER_STRATEGY_TITLES:
+        names = [t.get("name") for t in figures[title]["data"]]
+        assert names == list(STRATEGY_NAMES), (title, names)
     assert "correct" in texts(at)
+    # The simulator's own speed is folded away in a details section, not beside the throughput.
+    (details,) = [e for e in at.expander if "simulator" in e.label]
+    assert any("Simulator speed" in json.loads(e.proto.spec)["layout"]["title"]["text"]
+               for e in details.children.values() if getattr(e, "type", None) == "plotly_chart")
+    assert len(at.dataframe) == 2  # the two skew tables
+
+
+def _short(title: str) -> str:
+    """A chart title without its numbers: "Backlog per worker in the 25 ms…" -> "Backlog per worker"."""
+    return title.split(" (")[0].split(" in the ")[0]
+
+
+CHART_TITLES = (
+    "Records per worker",
+    "Shuffle fraction",
+    "Modeled throughput",
+    "Smart's natural vs repartition hits — 100 % aligned",
+    "Backlog per worker",
+    "Worst worker's backlog",
+    "Where the hottest keys go",
+    "Records per worker over simulated time",
+    "Simulator speed on this machine",
+)
+PER_STRATEGY_TITLES = (
+    "Records per worker",
+    "Shuffle fraction",
+    "Modeled throughput",
+    "Backlog per worker",
+    "Worst worker's backlog",
+    "Where the hottest keys go",
+    "Records per worker over simulated time",
+    "Simulator speed on this machine",
+)
 
 
 @pytest.mark.usefixtures("needs_simulation")

@@ -59,6 +59,12 @@ class StrategyMetrics:
     measured_records_per_s: float
     bucket_loads: tuple[tuple[int, ...], ...]
     backlog: tuple[tuple[float, ...], ...]
+    # A join judged by its workers' matches against the reference (core.simulation.stages.joins);
+    # None when the statement has no join that was judged.
+    missing_join_matches: int | None = None
+    extra_join_rows: int | None = None
+    join_rows: int | None = None
+    reference_join_rows: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _json(getattr(self, f.name)) for f in fields(self)}
@@ -95,8 +101,13 @@ class SimulationResult:
     warnings: tuple[str, ...]
     strategies: dict[str, StrategyMetrics] = field(default_factory=dict)
     engine: str = "partition-lab"  # whose hash always_hash / smart_repartition used (core.engines)
+    # The plan replayed exchange by exchange (core.simulation.stages.Stage, each with to_dict()).
+    stages: tuple[Any, ...] = ()
+    source_records: dict[str, int] = field(default_factory=dict)  # records each replayed source read
 
     def to_dict(self) -> dict[str, Any]:
-        out = {f.name: _json(getattr(self, f.name)) for f in fields(self) if f.name != "strategies"}
+        out = {f.name: _json(getattr(self, f.name)) for f in fields(self)
+               if f.name not in ("strategies", "stages")}
         out["strategies"] = {name: m.to_dict() for name, m in self.strategies.items()}
+        out["stages"] = [s.to_dict() for s in self.stages]
         return out

@@ -17,7 +17,7 @@ from core.decide.trees import Tree
 from core.engines import DEFAULT_ENGINE, EngineSettings, engine_for_dialect
 from core.engines.flink import max_parallelism_for
 from core.engines.settings import engine_settings
-from core.errors import InvalidConfigError, WorkerFailedError
+from core.errors import InvalidConfigError, TraceError, WorkerFailedError
 from core.model.catalog import TableDef
 from core.model.decision import SourceMeta, StatementAnalysis
 from core.simulation import coordinator
@@ -228,13 +228,20 @@ def _simulate(sql: str, dialect: str, tree: str | Path | Tree, source_keys: tupl
     st, meta, catalog = _statement_and_catalog(
         sql, statement, dialect=dialect, tree=tree, source_keys=source_keys,
         source_partitions=config.partitions, strategy=strategy, auto_select=auto_select, engine=config.engine)
-    if trace is None and traces and st.profile.sources:
-        first = st.profile.sources[0].lower()
-        trace = next((v for k, v in traces.items() if k.lower() in (first, first.split(".")[-1])), None)
-    elif trace is not None:
+    table_note = None
+    if trace is not None:
         traces = {"": trace, **traces}
-    source = (_trace(trace, st, meta, source_partitions) if trace is not None
-              else _synthetic(st, meta, config, config.partitions))
+        source = _trace(trace, st, meta, source_partitions)
+    else:
+        source = _synthetic(st, meta, config, config.partitions)
+        first = st.profile.sources[0].lower() if st.profile.sources else ""
+        named = next((v for k, v in traces.items() if k.lower() in (first, first.split(".")[-1])), None)
+        if named is not None:
+            try:  # the strategy table reads the first source's trace when it holds every column it needs
+                source = _trace(named, st, meta, source_partitions)
+            except TraceError:
+                table_note = (f"the strategy table replays a synthetic {first}: its trace lacks columns of "
+                              "the other sources; the stages replay every source's trace")
     if source.partitions != config.partitions:
         config = replace(config, partitions=source.partitions)
     plan = build_plan(st.profile, source.key_columns, source.value_columns)
@@ -257,7 +264,8 @@ def _simulate(sql: str, dialect: str, tree: str | Path | Tree, source_keys: tupl
     best, note = _recommend(st.decision.strategy, metrics)
     result = _result(st, plan, source, config, out, metrics, best, note)
     stage_notes = replayed.warnings if replayed is not None else ()
-    warnings = tuple(dict.fromkeys((*result.warnings, *engine_warnings, *stage_notes)))
+    warnings = tuple(dict.fromkeys((*result.warnings, *engine_warnings, *stage_notes,
+                                    *((table_note,) if table_note else ()))))
     return replace(result, wall_s=time.perf_counter() - started, engine=config.engine or DEFAULT_ENGINE,
                    warnings=warnings, stages=replayed.stages if replayed is not None else (),
                    source_records=dict(replayed.source_records) if replayed is not None else {})

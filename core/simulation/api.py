@@ -23,10 +23,10 @@ from core.model.decision import SourceMeta, StatementAnalysis
 from core.simulation import coordinator
 from core.simulation.config import SimulationConfig
 from core.simulation.plan import Plan, build_plan, needed_columns, resolve_columns
-from core.simulation.report import strategy_metrics
 from core.simulation.result import SimulationResult, StrategyMetrics
 from core.simulation.stages import joins as stage_joins
 from core.simulation.stages import plan_sources, run_stages, stage_count
+from core.simulation.strategy_metrics import strategy_metrics
 from core.strategies.base import RoutingContext
 from core.strategies.factory import make_strategy
 from core.strategies.names import STRATEGY_NAMES, canonical_name

@@ -20,9 +20,8 @@ import numpy as np
 
 from core.simulation.config import SimulationConfig
 from core.simulation.encoding import KeyEncoder
-from core.simulation.engine import Engine, InlineEngine
+from core.simulation.engines import Engine, InlineEngine, ProcessEngine
 from core.simulation.plan import Plan
-from core.simulation.pool import ProcessEngine
 from core.simulation.worker import Chunk, WorkerOutput, needed_fields
 from core.strategies.base import RoutingContext, Strategy
 from core.workload.batch import Batch

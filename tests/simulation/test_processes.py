@@ -88,7 +88,7 @@ def test_fork_server_path_equals_inline() -> None:
     # server instead, and the results stay the same.
     import threading
 
-    from core.simulation.pool import _context
+    from core.simulation.engines.process import _context
 
     methods: list[str] = []
     probe = threading.Thread(target=lambda: methods.append(_context().get_start_method()))

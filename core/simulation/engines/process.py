@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import WorkerFailedError
-from core.simulation.engine import Engine, Host
+from core.simulation.engines.base import Engine, Host
 from core.simulation.slots import INT_COLUMNS, Layout, SharedBlock, read_chunks, write_chunk
 from core.simulation.worker import Chunk, OperatorSpec, WorkerOutput, needed_fields
 
@@ -118,7 +118,7 @@ def _context() -> Any:
     """
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["core.simulation.pool"])
+        ctx.set_forkserver_preload(["core.simulation.engines.process"])
         atexit.unregister(_stop_forkserver)  # once, however many runs
         atexit.register(_stop_forkserver)
         return ctx

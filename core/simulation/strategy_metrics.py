@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.simulation import metrics as m
 from core.simulation.config import SimulationConfig
 from core.simulation.coordinator import RunOutput, StrategyRun
-from core.simulation.correctness import check
+from core.simulation.judge import check
 from core.simulation.plan import Plan
 from core.simulation.result import StrategyMetrics
 from core.simulation.throughput import backlog, modeled_throughput, worker_capacity

@@ -1,7 +1,8 @@
-"""Where the logical workers run: :class:`Host` holds them; inline or in OS processes.
+"""What every engine shares: :class:`Host` holds logical workers, :class:`Engine` is the interface.
 
-Both engines run the same :class:`Host` code, so they give identical results for the same input
-(the process engine lives in :mod:`core.simulation.pool`).
+The inline engine (:mod:`core.simulation.engines.inline`) and the process engine
+(:mod:`core.simulation.engines.process`) both run the same :class:`Host` code, so they give identical
+results for the same input.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import numpy as np
 
 from core.simulation.worker import Chunk, Operator, OperatorSpec, WorkerOutput, needed_fields
 
-__all__ = ["Host", "Engine", "InlineEngine"]
+__all__ = ["Host", "Engine"]
 
 # Every this many source records all workers reduce their pending rows: with many workers each
 # share is small and no table would reach its own threshold, so raw rows would pile up. Keyed to
@@ -79,18 +80,3 @@ class Engine:
 
     def close(self) -> None:
         """Release every resource; safe to call twice and after a failure."""
-
-
-class InlineEngine(Engine):
-    def __init__(self, spec: OperatorSpec, strategies: int, workers: int) -> None:
-        self.shape = (strategies, workers)
-        self.host = Host(spec, [(s, w) for s in range(strategies) for w in range(workers)])
-
-    def submit(self, chunk: Chunk, routes: np.ndarray, counts: np.ndarray) -> None:
-        self.host.process(chunk, routes, counts)
-
-    def finish(self) -> list[list[WorkerOutput]]:
-        done = self.host.finish()
-        return [[done[(s, w)] for w in range(self.shape[1])] for s in range(self.shape[0])]
-
-

@@ -124,7 +124,7 @@ def _config(args: argparse.Namespace) -> SimulationConfig:
 
 
 def _traces(raw: list[str] | None) -> tuple[str | None, dict[str, str]]:
-    """``--trace FILE`` (the first source) and ``--trace SOURCE=FILE`` (per source) as (file, {source: file})."""
+    """``--trace FILE`` (first source) and ``--trace SOURCE=FILE`` (each source) as (file, {source: file})."""
     plain: str | None = None
     named: dict[str, str] = {}
     for item in raw or []:
@@ -234,7 +234,8 @@ def format_stages(result: SimulationResult) -> list[str]:
     lines = ["", f"stages (the plan replayed under {result.engine}):", head, "-" * len(head)]
     for s in result.stages:
         keys = ", ".join(s.keys) or "-"
-        lines.append(f"{s.from_:>2} → {s.to:<2} {s.kind:<11}{s.operator:<11}{keys[:23]:<24}{s.records_in:>13,}"
+        lines.append(f"{s.from_:>2} → {s.to:<2} {s.kind:<11}{s.operator:<11}{keys[:23]:<24}"
+                     f"{s.records_in:>13,}"
                      f"{_num(s.max_mean, 2):>10}  {list(s.loads)}")
         if s.note:
             lines.append(f"        note: {s.note}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from os import PathLike
 
 from core.engines import EngineSettings
 from core.model.catalog import TableDef
@@ -48,7 +48,7 @@ def stage_count(st: StatementAnalysis) -> int:
 
 def plan_sources(st: StatementAnalysis, catalog: Mapping[str, TableDef], *, records: int, partitions: int,
                  keys: int, distribution: str, producer: str | None, seed: int, batch_size: int,
-                 match_rate: float, traces: Mapping[str, Trace | str | Path] | None = None,
+                 match_rate: float, traces: Mapping[str, Trace | str | PathLike[str]] | None = None,
                  first_keys: tuple[str, ...] = ()) -> StagePlan | None:
     """The statement's replay sources, or None when it has no plan."""
     if st.plan is None:
@@ -110,7 +110,8 @@ def run_stages(plan: StagePlan, runs: list[StrategyRun], config: SimulationConfi
                 assert judge is not None
                 judge.add(source.op, batch, ids, slot)
     inputs = {op: r.rows() for op, r in readers.items()}
-    replayed = replay_plan(plan.st.plan, plan.st.profile, plan.cols, plan.keys, plan.joins, list(plan.sources),
+    replayed = replay_plan(plan.st.plan, plan.st.profile, plan.cols, plan.keys, plan.joins,
+                           list(plan.sources),
                            plan.domains, plan.catalog, engine=engine, settings=settings,
                            workers=config.workers, inputs=inputs)
     return replayed, (judge.verdicts() if judge is not None else {})

@@ -152,7 +152,7 @@ def _join_pairs(plan: Plan, op: Operator, keys: dict[int, tuple[str, ...]], res:
     for i, inp in enumerate(op.inputs):
         ex = next((e for e in plan.exchanges if e.to == op.id and e.from_ == inp and e.kind == "hash"), None)
         if ex is not None:
-            sides.append(keys[id(ex)] if id(ex) in keys else ())
+            sides.append(keys.get(id(ex), ()))
         elif i == 0 and op.keys:
             sides.append(tuple(c for k in op.keys for c in res.resolve(k, inp)))
         else:

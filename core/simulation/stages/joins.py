@@ -28,6 +28,7 @@ from core.simulation.config import SimulationConfig
 from core.simulation.coordinator import StrategyRun
 from core.simulation.result import StrategyMetrics
 from core.simulation.stages.operators import _join_kind
+from core.simulation.stages.table import pack
 from core.strategies.base import RoutingContext
 from core.strategies.factory import make_strategy
 from core.workload.batch import Batch
@@ -55,7 +56,8 @@ class JoinVerdict:
                     f"the {self.join})")
         parts = []
         if self.missing:
-            parts.append(f"missing join matches: {self.missing:,} of {self.reference:,} rows of the {self.join} "
+            parts.append(f"missing join matches: {self.missing:,} of {self.reference:,} rows of the "
+                         f"{self.join} "
                          "never produced (records with equal keys sit on different workers)")
         if self.extra:
             parts.append(f"{self.extra:,} extra join rows (NULL-padded or unmatched rows emitted because the "
@@ -94,7 +96,7 @@ class JoinJudge:
         self.runs = []
         for r in runs:
             aligned = bool(getattr(r.strategy, "aligned", False))
-            options = {"aligned": aligned} if r.name == "smart_repartition" else {}
+            options: dict[str, object] = {"aligned": aligned} if r.name == "smart_repartition" else {}
             if r.name == "fan_in":
                 options = {"target": config.fan_in_target, "workers": config.workers}
             strategy = make_strategy(r.name, **options)
@@ -118,17 +120,15 @@ class JoinJudge:
         return replace(ctx, routing_keys=tuple(keys), key_types=tuple(None for _ in keys))
 
     def _key_ids(self, ids: Mapping[str, np.ndarray], side: int, slot: np.ndarray | None) -> np.ndarray:
+        """Dense join-key id per record (the same key gets the same id on both sides and in every batch)."""
         parts = [ids[c] for c in self.columns[side]]
         if slot is not None:
             parts.append(slot)
-        stacked = np.stack(parts, axis=1)
-        rows, inverse = np.unique(stacked, axis=0, return_inverse=True)
-        dense = np.empty(len(rows), np.int64)
-        for i, row in enumerate(map(tuple, rows.tolist())):
-            j = self._ids.get(row)
-            if j is None:
-                j = self._ids[row] = len(self._ids)
-            dense[i] = j
+        # Distinct keys of the batch by one packed word (valid within this batch), then one dict
+        # look-up per distinct key by its actual values (valid across batches and sides).
+        _, first, inverse = np.unique(pack(parts), return_index=True, return_inverse=True)
+        rows = zip(*(p[first].tolist() for p in parts), strict=True)
+        dense = np.fromiter((self._ids.setdefault(r, len(self._ids)) for r in rows), np.int64, len(first))
         return dense[inverse.reshape(-1)]
 
     def add(self, op: int, batch: Batch, ids: Mapping[str, np.ndarray], slot: np.ndarray | None) -> None:
@@ -196,10 +196,8 @@ def apply(metrics: StrategyMetrics, verdict: JoinVerdict | None) -> StrategyMetr
     stateful operator, else wrong when either the join or the rest is wrong."""
     if verdict is None:
         return metrics
-    fields = {"missing_join_matches": verdict.missing, "extra_join_rows": verdict.extra,
-              "join_rows": verdict.emitted, "reference_join_rows": verdict.reference}
-    if verdict.only_join:
-        return replace(metrics, correct=verdict.correct, verdict=verdict.sentence(), **fields)
-    if not verdict.correct:
-        return replace(metrics, correct=False, verdict=verdict.sentence(), **fields)
-    return replace(metrics, **fields)
+    joined = replace(metrics, missing_join_matches=verdict.missing, extra_join_rows=verdict.extra,
+                     join_rows=verdict.emitted, reference_join_rows=verdict.reference)
+    if verdict.only_join or not verdict.correct:
+        return replace(joined, correct=verdict.correct, verdict=verdict.sentence())
+    return joined

@@ -122,7 +122,8 @@ class RowsReader:
 
 
 class _Replay:
-    def __init__(self, plan: Plan, profile: QueryProfile, cols: SourceColumns, keys: Mapping[int, tuple[str, ...]],
+    def __init__(self, plan: Plan, profile: QueryProfile, cols: SourceColumns,
+                 keys: Mapping[int, tuple[str, ...]],
                  joins: Mapping[int, tuple[tuple[str, ...], tuple[str, ...]]], domains: Domains,
                  catalog: Mapping[str, TableDef], engine: str, settings: EngineSettings, workers: int,
                  traced: frozenset[str]) -> None:
@@ -149,7 +150,7 @@ class _Replay:
         cols = [c for c in self.keys.get(id(ex), ()) if c in rows.columns]
         note = None
         if len(cols) < len(self.keys.get(id(ex), ())) or not cols:
-            cols = [c for c in rows.names if c != SLOT] if not cols else cols
+            cols = cols or [c for c in rows.names if c != SLOT]
             note = (f"key {', '.join(ex.keys)} is computed upstream (not a source column); routed by "
                     f"{', '.join(c.split('.', 1)[-1] for c in cols) or 'nothing (one place)'}")
         if not cols:
@@ -168,7 +169,8 @@ class _Replay:
             ids = keyed.columns[c]
             values.append(self.domains.display(self.cols.domain(c), ids))
             types.append(self._type(c, ids))
-        return self.engine.workers(values, types, self.workers, self.settings, from_text=True).astype(np.int64)
+        workers = self.engine.workers(values, types, self.workers, self.settings, from_text=True)
+        return workers.astype(np.int64)
 
     def _type(self, column: str, ids: np.ndarray) -> str:
         """Synthetic keys are text (STRING); a traced column takes its catalog type when declared."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 
 import numpy as np
@@ -120,7 +121,7 @@ def _synthetic(index: int, op: int, name: str, needed: Mapping[str, str], cols: 
     span = keys * (1 + sources)
     vocabs = {w: key_vocab(domains.prefixes[cols.domain(cid)], span) for cid, w in joined.items()}
     hasher = (KeyHashPartitioner(topic.producer or "murmur2", partitions,
-                                 [vocabs.get(k) if k in vocabs else key_vocab(k, keys) for k in keyed])
+                                 [vocabs[k] if k in vocabs else key_vocab(k, keys) for k in keyed])
               if topic.keyed and any(k in vocabs for k in keyed) else None)
 
     def read() -> Iterator[tuple[Batch, dict[str, np.ndarray]]]:
@@ -141,7 +142,8 @@ def _synthetic(index: int, op: int, name: str, needed: Mapping[str, str], cols: 
     return ReplaySource(op, name, "synthetic", records, partitions, tuple(written), written, read)
 
 
-def _traced(op: int, name: str, needed: Mapping[str, str], cols: SourceColumns, path: Trace | str | Path,
+def _traced(op: int, name: str, needed: Mapping[str, str], cols: SourceColumns,
+            path: Trace | str | PathLike[str],
             topic_keys: tuple[str, ...], domains: Domains, partitions: int | None) -> ReplaySource:
     trace = path if isinstance(path, Trace) else read_trace(
         Path(path), partitions=partitions, required_columns=tuple(needed.values()), key_columns=topic_keys)
@@ -149,7 +151,8 @@ def _traced(op: int, name: str, needed: Mapping[str, str], cols: SourceColumns, 
     written: dict[str, str] = {}
     for low, w in needed.items():
         if low not in available:
-            raise InvalidConfigError(f"trace for source {name}: no column {w!r}, which the plan needs; it has "
+            raise InvalidConfigError(f"trace for source {name}: no column {w!r}, which the plan needs; "
+                                     "it has "
                                      f"{', '.join(trace.columns) or '(none)'}")
         written[column_id(name, w)] = available[low]
 
@@ -169,7 +172,8 @@ def _traced(op: int, name: str, needed: Mapping[str, str], cols: SourceColumns, 
     return ReplaySource(op, name, "trace", trace.records, trace.partitions, tuple(written), written, read)
 
 
-def _trace_for(name: str, index: int, traces: Mapping[str, Trace | str | Path]) -> Trace | str | Path | None:
+def _trace_for(name: str, index: int, traces: Mapping[str, Trace | str | PathLike[str]]
+               ) -> Trace | str | PathLike[str] | None:
     low = table_name(name)
     for key, value in traces.items():
         if key.lower() in (low, low.split(".")[-1]) or (key == "" and index == 0):
@@ -179,7 +183,7 @@ def _trace_for(name: str, index: int, traces: Mapping[str, Trace | str | Path]) 
 
 def sources_for(cols: SourceColumns, catalog: Mapping[str, TableDef], *, records: int, partitions: int,
                 keys: int, distribution: str, producer: str | None, seed: int, batch_size: int,
-                match_rate: float, traces: Mapping[str, Trace | str | Path] | None = None,
+                match_rate: float, traces: Mapping[str, Trace | str | PathLike[str]] | None = None,
                 first_keys: tuple[str, ...] = ()) -> tuple[list[ReplaySource], Domains]:
     """One :class:`ReplaySource` per source operator of the plan (traces where given, else synthetic).
 
@@ -206,7 +210,8 @@ def sources_for(cols: SourceColumns, catalog: Mapping[str, TableDef], *, records
     n_sources = len(cols.names)
     for index, (op, name) in enumerate(sorted(cols.names.items())):
         table = catalog.get(table_name(name))
-        topic_keys = tuple(table.key) if table is not None and table.key else (first_keys if index == 0 else ())
+        default_keys = first_keys if index == 0 else ()
+        topic_keys = tuple(table.key) if table is not None and table.key else default_keys
         needed = cols.needed.get(op, {})
         trace = _trace_for(name, index, traces)
         if trace is not None:

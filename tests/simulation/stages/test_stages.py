@@ -75,7 +75,8 @@ def test_every_record_routed_once_per_stage(records: int, workers: int, batch: i
 
 
 def test_stage_result_does_not_depend_on_batch_size() -> None:
-    a, b = _replay(JOIN_GROUP, batch_size=97, match_rate=0.6), _replay(JOIN_GROUP, batch_size=2000, match_rate=0.6)
+    a = _replay(JOIN_GROUP, batch_size=97, match_rate=0.6)
+    b = _replay(JOIN_GROUP, batch_size=2000, match_rate=0.6)
     assert [s.to_dict() for s in a.stages] == [s.to_dict() for s in b.stages]
 
 
@@ -155,7 +156,8 @@ def test_per_source_traces_replay_their_records(tmp_path: Path) -> None:
     orders, customers = tmp_path / "o.csv", tmp_path / "c.csv"
     orders.write_text("partition,customer_id\n" + "\n".join(f"{i % 3},{i % 5}" for i in range(40)) + "\n")
     customers.write_text("partition,id,region\n" + "\n".join(f"0,{i},r{i % 2}" for i in range(3)) + "\n")
-    result = simulate(JOIN_GROUP, dialect="flink", config=SMALL, traces={"orders": orders, "customers": customers})
+    result = simulate(JOIN_GROUP, dialect="flink", config=SMALL,
+                      traces={"orders": orders, "customers": customers})
     join = [s for s in result.stages if s.to == 2]
     assert [s.records_in for s in join] == [40, 3]
     # ids 0..2 have a customer: 24 of the 40 orders match one version each.
@@ -171,7 +173,7 @@ def test_the_budget_counts_stages() -> None:
         simulate(JOIN_GROUP, dialect="flink", config=SMALL, budget=tight)  # three stages do not
 
 
-def test_cli_json_has_stages_and_text_has_a_stage_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_json_has_stages_and_text_has_a_stage_table(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["simulate", str(SAMPLE), "--dialect", "flink", "--records", "2000", "--processes", "0",
             "--match-rate", "0.5"]
     assert main([*args, "--json"]) == 0

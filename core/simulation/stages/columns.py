@@ -186,4 +186,10 @@ def source_columns(plan: Plan, catalog: Mapping[str, TableDef], sql: str,
             for a, b in zip(left, right, strict=True):
                 res.out.share_domain(a, b)
             joins[op.id] = (left, right)
+        elif not op.keys and not any(e.to == op.id and e.kind == "hash" for e in plan.exchanges):
+            # No equi key (one place): every left × right pair is a candidate; the predicate is not
+            # evaluated, so the replay counts candidate pairs (an upper bound of the matches).
+            joins[op.id] = ((), ())
+            res.out.notes.append(f"the {op.detail} is replayed as its candidate pairs (every left × right "
+                                 "record, an upper bound): its predicate is not evaluated")
     return res.out, keys, joins

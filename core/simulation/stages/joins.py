@@ -119,11 +119,14 @@ class JoinJudge:
             keys = [mine[c] for c in self.columns[side] if c in mine]
         return replace(ctx, routing_keys=tuple(keys), key_types=tuple(None for _ in keys))
 
-    def _key_ids(self, ids: Mapping[str, np.ndarray], side: int, slot: np.ndarray | None) -> np.ndarray:
+    def _key_ids(self, ids: Mapping[str, np.ndarray], side: int, slot: np.ndarray | None, n: int) -> np.ndarray:
         """Dense join-key id per record (the same key gets the same id on both sides and in every batch)."""
         parts = [ids[c] for c in self.columns[side]]
         if slot is not None:
             parts.append(slot)
+        if not parts:  # no equi key: one key for all records, every pair a candidate
+            self._ids.setdefault((), 0)
+            return np.zeros(n, np.int64)
         # Distinct keys of the batch by one packed word (valid within this batch), then one dict
         # look-up per distinct key by its actual values (valid across batches and sides).
         _, first, inverse = np.unique(pack(parts), return_index=True, return_inverse=True)
@@ -134,7 +137,7 @@ class JoinJudge:
     def add(self, op: int, batch: Batch, ids: Mapping[str, np.ndarray], slot: np.ndarray | None) -> None:
         """Route one batch of input ``op`` (a side of the join) with every strategy and count."""
         side = self.sides.index(op)
-        key = self._key_ids(ids, side, slot if self.windowed else None)
+        key = self._key_ids(ids, side, slot if self.windowed else None, len(batch))
         keys = len(self._ids)
         for _, strategy, ctxs, counts in self.runs:
             worker = np.asarray(strategy.route(batch, ctxs[side]), dtype=np.int64)

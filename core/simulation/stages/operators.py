@@ -6,7 +6,8 @@ Counts of final results, no retractions:
   outer joins add the unmatched rows of the kept side(s) with NULLs; semi/anti keep the left rows
   that do / do not find a partner; a temporal (``FOR SYSTEM_TIME AS OF``) join matches each left
   record with one version of its key, and so does a side read from a table whose primary key is
-  the join key (upserts keep one row per key). Interval bounds are not modelled (equi keys only).
+  the join key (upserts keep one row per key). Interval bounds are not modelled (equi keys only);
+  a join without an equi key yields its candidate pairs (every left × right record).
 * ``aggregate``: its update stream. Without a window, or under ``EMIT CHANGES`` or a session
   window, one update per input record (keyed by the group); a tumbling/hopping window with final
   emission (Flink's window TVFs, ``EMIT FINAL``, the default for windows here) emits one row per
@@ -33,6 +34,8 @@ def _keys_of(left: Rows, right: Rows, lcols: Sequence[str], rcols: Sequence[str]
                                                                                           np.ndarray]:
     """One int64 per row on each side, equal exactly where the join keys are equal (one joint packing)."""
     n = len(left)
+    if not lcols:  # no equi key: every pair is a candidate
+        return np.zeros(n, np.int64), np.zeros(len(right), np.int64)
     both = [np.concatenate([left.column(a), right.column(b)]) for a, b in zip(lcols, rcols, strict=True)]
     key = pack(both)
     lk, rk = key[:n], key[n:]

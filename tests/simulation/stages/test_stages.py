@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from core.decide.api import analyze
 from core.engines import EngineSettings, get_engine
 from core.errors import InvalidConfigError, PartitionLabError
 from core.simulation import SimulationConfig, simulate
-from core.simulation.stages import plan_sources, run_stages
+from core.simulation.stages import plan_sources, run_stages, stage_replay
 from core.workload.schema import ColumnSpec, WorkloadSchema
 from core.workload.synthetic import TopicSpec, generate
 
@@ -140,9 +141,22 @@ def test_a_window_join_without_aggregate_is_judged_by_its_matches() -> None:
     assert not result.strategies["round_robin"].correct
 
 
-def test_a_join_without_an_equi_key_cannot_be_replayed() -> None:
-    with pytest.raises(InvalidConfigError, match="no equi-join key"):
-        simulate("SELECT * FROM a JOIN b ON a.x < b.y", config=SMALL)
+def test_a_join_without_an_equi_key_is_replayed_as_candidate_pairs_in_one_place() -> None:
+    result = simulate("SELECT * FROM a JOIN b ON a.x < b.y", config=SMALL)
+    assert [(s.kind, s.records_in, s.loads[0]) for s in result.stages] == [("single", 3000, 3000)] * 2
+    assert any("candidate pairs" in w for w in result.warnings)
+    assert result.strategies["fan_in"].reference_join_rows == 3000 * 3000
+    assert not result.strategies["round_robin"].correct
+
+
+def test_a_join_with_no_key_domain_is_refused() -> None:
+    a = analyze(JOIN_ONLY)
+    staged = plan_sources(a.statements[-1], a.catalog, records=100, partitions=2, keys=5,
+                          distribution="uniform", producer=None, seed=0, batch_size=50, match_rate=1.0)
+    assert staged is not None
+    unkeyed = replace(staged, joins={})  # the join's keys matched no column of either input
+    with pytest.raises(InvalidConfigError, match="no declared or generated key domain"):
+        stage_replay(unkeyed, engine="partition-lab", settings=EngineSettings(), workers=2)
 
 
 def test_a_trace_missing_a_column_the_plan_needs(tmp_path: Path) -> None:

@@ -151,7 +151,8 @@ class _Replay:
         note = None
         if len(cols) < len(self.keys.get(id(ex), ())) or not cols:
             cols = cols or [c for c in rows.names if c != SLOT]
-            note = (f"key {', '.join(ex.keys)} is computed upstream (not a source column); routed by "
+            note = (f"key {', '.join(ex.keys)} is not a column of this stage's input (computed upstream, "
+                    "or missing from a trace); routed by "
                     f"{', '.join(c.split('.', 1)[-1] for c in cols) or 'nothing (one place)'}")
         if not cols:
             loads = np.zeros(w, np.int64)

@@ -150,6 +150,12 @@ def _traced(op: int, name: str, needed: Mapping[str, str], cols: SourceColumns,
     available = {c.lower(): c for c in trace.columns}
     written: dict[str, str] = {}
     for low, w in needed.items():
+        if low not in available and isinstance(path, Trace):
+            # A trace read already (its columns mapped by the caller): like the strategy table, the
+            # replay goes on without the column, with a note; a file named here must have it.
+            cols.notes.append(f"the trace of {name} has no column {w!r}: stage keys on it are replayed "
+                              "as one key")
+            continue
         if low not in available:
             raise InvalidConfigError(f"trace for source {name}: no column {w!r}, which the plan needs; "
                                      "it has "

@@ -49,8 +49,10 @@ def test_join_then_group_by_on_other_keys_is_two_hash_stages_with_their_keys() -
     # The join stage reads both inputs: every record of each source crosses its exchange once.
     join = [s for s in r.stages if s.to == 2]
     assert sum(s.records_in for s in join) == sum(r.source_records.values()) == 4000
-    # customers is keyed by its primary key: each order matches one version → one row per order.
-    assert r.stages[2].records_in == 2000
+    # customers is keyed by its primary key: each order matches one version → one row per order,
+    # and the aggregate reads the join's rows, which carry the customer's region.
+    assert r.stages[2].records_in == 2000 and r.stages[2].note is None
+    assert 1 < r.stages[2].distinct_keys <= 50
 
 
 def test_match_rate_controls_how_many_join_rows_feed_the_next_stage() -> None:
@@ -169,11 +171,12 @@ def test_a_trace_missing_a_column_the_plan_needs(tmp_path: Path) -> None:
 def test_per_source_traces_replay_their_records(tmp_path: Path) -> None:
     orders, customers = tmp_path / "o.csv", tmp_path / "c.csv"
     orders.write_text("partition,customer_id\n" + "\n".join(f"{i % 3},{i % 5}" for i in range(40)) + "\n")
-    customers.write_text("partition,id,region\n" + "\n".join(f"0,{i},r{i % 2}" for i in range(3)) + "\n")
+    # Two updates per customer id: the upsert table keeps one version of each.
+    customers.write_text("partition,id,region\n" + "\n".join(f"0,{i % 3},r{i % 2}" for i in range(6)) + "\n")
     result = simulate(JOIN_GROUP, dialect="flink", config=SMALL,
                       traces={"orders": orders, "customers": customers})
     join = [s for s in result.stages if s.to == 2]
-    assert [s.records_in for s in join] == [40, 3]
+    assert [s.records_in for s in join] == [40, 6]
     # ids 0..2 have a customer: 24 of the 40 orders match one version each.
     assert result.stages[2].records_in == 24
 

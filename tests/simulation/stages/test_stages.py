@@ -203,3 +203,20 @@ def test_cli_json_has_stages_and_text_has_a_stage_table(capsys: pytest.CaptureFi
     assert "stages (the plan replayed under flink)" in text and "aggregate" in text
     assert main([*args, "--match-rate", "1.5"]) == 2
     assert "--match-rate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sql", [JOIN_ONLY, "SELECT * FROM a LEFT JOIN b ON a.k = b.k",
+                                 "SELECT * FROM a FULL JOIN b ON a.k = b.k"])
+def test_the_reference_join_rows_are_what_the_stage_replay_joins(sql: str) -> None:
+    config = SimulationConfig(records=2000, keys=80, processes=0, match_rate=0.7, distribution="zipf:1.1")
+    result = simulate(sql, config=config)
+    join_out = next(s.records_out for s in result.stages if s.operator == "join")
+    fan = result.strategies["fan_in"]
+    assert fan.correct and fan.join_rows == fan.reference_join_rows == join_out
+
+
+def test_an_outer_join_split_over_workers_emits_extra_null_padded_rows() -> None:
+    config = SimulationConfig(records=2000, keys=80, processes=0, match_rate=0.7)
+    rr = simulate("SELECT * FROM a LEFT JOIN b ON a.k = b.k", config=config).strategies["round_robin"]
+    assert not rr.correct and rr.extra_join_rows and rr.missing_join_matches
+    assert "extra join rows" in rr.verdict

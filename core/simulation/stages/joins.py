@@ -119,7 +119,8 @@ class JoinJudge:
             keys = [mine[c] for c in self.columns[side] if c in mine]
         return replace(ctx, routing_keys=tuple(keys), key_types=tuple(None for _ in keys))
 
-    def _key_ids(self, ids: Mapping[str, np.ndarray], side: int, slot: np.ndarray | None, n: int) -> np.ndarray:
+    def _key_ids(self, ids: Mapping[str, np.ndarray], side: int, slot: np.ndarray | None,
+                 n: int) -> np.ndarray:
         """Dense join-key id per record (the same key gets the same id on both sides and in every batch)."""
         parts = [ids[c] for c in self.columns[side]]
         if slot is not None:

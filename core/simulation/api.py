@@ -17,6 +17,7 @@ from core.decide.trees import Tree
 from core.engines import DEFAULT_ENGINE, EngineSettings, engine_for_dialect
 from core.engines.flink import max_parallelism_for
 from core.engines.settings import engine_settings
+from core.engines.types import canonical_type
 from core.errors import InvalidConfigError, TraceError, WorkerFailedError
 from core.model.catalog import TableDef
 from core.model.decision import SourceMeta, StatementAnalysis
@@ -27,6 +28,7 @@ from core.simulation.result import SimulationResult, StrategyMetrics
 from core.simulation.stages import joins as stage_joins
 from core.simulation.stages import plan_sources, run_stages, stage_count
 from core.simulation.strategy_metrics import strategy_metrics
+from core.simulation.top_n import top_n_of
 from core.strategies.base import RoutingContext
 from core.strategies.factory import make_strategy
 from core.strategies.names import STRATEGY_NAMES, canonical_name
@@ -63,8 +65,16 @@ def _strategy_names(strategies: Iterable[str] | str | None) -> list[str]:
 
 
 def _statement(sql: str, index: int, **kwargs: Any) -> tuple[StatementAnalysis, SourceMeta | None]:
-    st, meta, _ = _statement_and_catalog(sql, index, **kwargs)
+    st, meta, _ = _statement_and_table(sql, index, **kwargs)
     return st, meta
+
+
+def _statement_and_table(sql: str, index: int, **kwargs: Any
+                         ) -> tuple[StatementAnalysis, SourceMeta | None, TableDef | None]:
+    """The statement, its source's metadata and its source's catalog entry (declared column types)."""
+    st, meta, catalog = _statement_and_catalog(sql, index, **kwargs)
+    table = next((catalog[source_key(s)] for s in st.profile.sources if source_key(s) in catalog), None)
+    return st, meta, table
 
 
 def _statement_and_catalog(sql: str, index: int, **kwargs: Any
@@ -111,7 +121,7 @@ def _trace(trace: Trace | str | PathLike[str], st: StatementAnalysis, meta: Sour
 
 
 def _runs(names: list[str], st: StatementAnalysis, meta: SourceMeta | None, source: _Source,
-          config: SimulationConfig, routing: EngineSettings
+          config: SimulationConfig, routing: EngineSettings, table: TableDef | None = None
           ) -> tuple[list[coordinator.StrategyRun], dict[str, tuple[str, ...]]]:
     runs, notes = [], {}
     d = st.decision
@@ -124,17 +134,46 @@ def _runs(names: list[str], st: StatementAnalysis, meta: SourceMeta | None, sour
             producer = source.producer or meta.producer
             aligned = bool(is_aligned(texts, replace(meta, producer=producer)))  # type: ignore[arg-type]
         strategy = make_strategy(name, aligned=aligned, target=config.fan_in_target, workers=config.workers)
+        # Types matter only where an engine hashes typed values (the default hash reads text).
+        typed = config.engine not in (None, DEFAULT_ENGINE)
+        types, type_warnings = _catalog_types(keys, table, source) if typed else ((), ())
         ctx = RoutingContext(workers=config.workers, routing_keys=keys, hash_function=config.hash_function,
                              fan_in_target=config.fan_in_target, engine=config.engine or DEFAULT_ENGINE,
-                             engine_settings=routing, key_types=_catalog_types(keys))
+                             engine_settings=routing, key_types=types)
         runs.append(coordinator.StrategyRun(name, strategy, ctx))
-        notes[name] = (*validate(name, st.profile, tuple(texts)), *warn)
+        notes[name] = (*validate(name, st.profile, tuple(texts)), *warn, *type_warnings)
     return runs, notes
 
 
-def _catalog_types(keys: tuple[str, ...]) -> tuple[str | None, ...]:
-    # The catalog is not wired into analysis yet: every key's type comes from the data (text → STRING).
-    return tuple(None for _ in keys)
+def _catalog_types(keys: tuple[str, ...], table: TableDef | None, source: _Source
+                   ) -> tuple[tuple[str | None, ...], tuple[str, ...]]:
+    """Each routing key's declared SQL type (engines hash typed values), and what to warn about.
+
+    A trace's columns take the catalog's types; synthetic key columns are generated as text labels,
+    so they keep STRING (a declared non-text type is named in a warning). A type no engine hashes
+    (``TIMESTAMP(3)``, ``DECIMAL``) is left to the data, with a warning too.
+    """
+    types: list[str | None] = []
+    warnings: list[str] = []
+    for key in keys:
+        declared = table.column_type(key) if table is not None else None
+        if declared is None:
+            types.append(None)
+            continue
+        try:
+            canonical = canonical_type(declared)
+        except InvalidConfigError:
+            types.append(None)
+            warnings.append(f"key {key!r} is declared {declared}, a type the engines' hashes do not take; "
+                            "routed by the type its values have")
+            continue
+        if source.kind == "synthetic" and canonical != "STRING":
+            types.append(None)
+            warnings.append(f"key {key!r} is declared {declared} but synthetic keys are text labels: routed "
+                            "as STRING (replay a trace to route the declared type)")
+            continue
+        types.append(canonical)
+    return tuple(types), tuple(warnings)
 
 
 def _engine_setup(sql: str, config: SimulationConfig) -> tuple[EngineSettings, list[str]]:
@@ -228,6 +267,7 @@ def _simulate(sql: str, dialect: str, tree: str | Path | Tree, source_keys: tupl
     st, meta, catalog = _statement_and_catalog(
         sql, statement, dialect=dialect, tree=tree, source_keys=source_keys,
         source_partitions=config.partitions, strategy=strategy, auto_select=auto_select, engine=config.engine)
+    table = next((catalog[source_key(s)] for s in st.profile.sources if source_key(s) in catalog), None)
     table_note = None
     if trace is not None:
         traces = {"": trace, **traces}
@@ -244,9 +284,10 @@ def _simulate(sql: str, dialect: str, tree: str | Path | Tree, source_keys: tupl
                               "the other sources; the stages replay every source's trace")
     if source.partitions != config.partitions:
         config = replace(config, partitions=source.partitions)
-    plan = build_plan(st.profile, source.key_columns, source.value_columns)
+    plan = build_plan(st.profile, source.key_columns, source.value_columns,
+                      top_n=top_n_of(sql, dialect, st.profile.index))
     routing, engine_warnings = _engine_setup(sql, config)
-    runs, notes = _runs(names, st, meta, source, config, routing)
+    runs, notes = _runs(names, st, meta, source, config, routing, table)
     keys = config.keys if source.kind == "synthetic" else 1
     work_estimate(plan, source.records, len(runs), keys, stages=stage_count(st)).check(budget)
     staged = plan_sources(st, catalog, records=config.records, partitions=config.partitions, keys=config.keys,

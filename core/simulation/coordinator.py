@@ -84,8 +84,9 @@ class _Encoder:
         if "stream" in fields:
             order_key = key if self.order is self.state else self.order.encode(batch)
             stream = self.order.stream(order_key, batch.partition)
-        values = (tuple(np.asarray(batch.values[c], dtype=np.float64) for c in self.plan.value_columns)
-                  if "values" in fields else ())
+        # A categorical value column (a Top-N ranked by a label) ships its codes.
+        values = (tuple(np.asarray(batch.values[c] if c in batch.values else batch.codes[c], dtype=np.float64)
+                        for c in self.plan.value_columns) if "values" in fields else ())
         return Chunk(key=key, stream=stream,
                      time=np.asarray(batch.event_time, dtype=np.int64) if "time" in fields else _EMPTY,
                      offset=np.asarray(batch.offset, dtype=np.int64) if "offset" in fields else _EMPTY,

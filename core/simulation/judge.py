@@ -1,11 +1,15 @@
 """Did the W workers emit what one place seeing every record emits? No cross-worker merge exists.
 
 The workers' rows are compared with the reference rows as they are, like the engine, which keeps
-each worker's state separate: a group computed on two workers shows up as two partial rows.
+each worker's state separate: a group computed on two workers shows up as two partial rows, a
+DISTINCT row seen by two workers is emitted twice, a partition whose rows are split keeps one
+top-N list per worker. One judge per operator kind (:data:`JUDGES`); a new operator (a join's
+missing and extra matches) plugs in there with the same signature.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -14,7 +18,7 @@ import pandas as pd
 from core.simulation.plan import Plan
 from core.simulation.worker import WorkerOutput
 
-__all__ = ["Correctness", "check"]
+__all__ = ["Correctness", "Judge", "JUDGES", "check"]
 
 _ID = ["key", "window"]
 
@@ -30,6 +34,10 @@ class Correctness:
     order_violations: int | None  # None: not checked (the result cannot depend on order)
     correct: bool
     verdict: str
+    # Top-N: partitions whose top rows (row, rank) differ from the reference's; DISTINCT: rows emitted
+    # by more than one worker. None: not that operator.
+    wrong_top_rows: int | None = None
+    duplicate_distinct_rows: int | None = None
 
 
 def _frame(outputs: list[WorkerOutput], part: str) -> pd.DataFrame:
@@ -41,8 +49,7 @@ def _frame(outputs: list[WorkerOutput], part: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
-    x, y = a.to_numpy(), b.to_numpy()
+def _same(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     if x.dtype.kind == "f" or y.dtype.kind == "f":
         # Partial sums merge in another order on every worker: compare floats with a tolerance.
         return np.isclose(x.astype(np.float64), y.astype(np.float64), rtol=1e-9, atol=1e-9, equal_nan=True)
@@ -61,39 +68,127 @@ def order_violations(outputs: list[WorkerOutput]) -> int | None:
     return int(streams["off"].sum() + (per["total"] - per["main"]).sum())
 
 
+# (plan, reference output, one output per worker) -> verdict
+Judge = Callable[[Plan, WorkerOutput, list[WorkerOutput]], Correctness]
+
+
 def check(plan: Plan, reference: WorkerOutput, outputs: list[WorkerOutput]) -> Correctness:
-    ref = pd.DataFrame(reference.table)
-    emitted = _frame(outputs, "table")
+    """The verdict on ``outputs`` (one per worker) against the ``reference`` by ``plan``'s operator."""
+    result = JUDGES.get(plan.kind, _judge_groups)(plan, reference, outputs)
+    if plan.kind == "stateless":  # every record is a result row
+        return _limited(plan, result, tuple(o.rows for o in outputs), reference.rows)
+    return _limited(plan, result, result.groups_per_worker, len(reference.table["key"]))
+
+
+def _judge_stateless(plan: Plan, reference: WorkerOutput, outputs: list[WorkerOutput]) -> Correctness:
     per_worker = tuple(len(o.table["key"]) for o in outputs)
     order = order_violations(outputs)
-    groups = len(ref)
-    if plan.kind == "stateless":
-        ok = not (plan.order_required and order)
-        verdict = _verdict(plan, 0, 0, 0, order, ok)
-        rows = tuple(o.rows for o in outputs)
-        stateless = Correctness(0, per_worker, 0, 0, 0, 0, order, ok, verdict)
-        return _limited(plan, stateless, rows, reference.rows)
-    mult = emitted.groupby(_ID).agg(rows=("worker", "size"), workers=("worker", "nunique"))
+    ok = not (plan.order_required and order)
+    return Correctness(0, per_worker, 0, 0, 0, 0, order, ok, _verdict(plan, 0, 0, 0, order, ok))
+
+
+def _judge_distinct(plan: Plan, reference: WorkerOutput, outputs: list[WorkerOutput]) -> Correctness:
+    """The union of every worker's distinct rows against the reference's: a row emitted by k workers
+    is k - 1 duplicates; a row missing or not in the reference is wrong."""
+    result = _judge_groups(plan, reference, outputs)
+    return replace(result, duplicate_distinct_rows=result.duplicate_rows)
+
+
+def _judge_top_n(plan: Plan, reference: WorkerOutput, outputs: list[WorkerOutput]) -> Correctness:
+    """Per partition (key, window), the rows (arrival number, rank) the workers emitted together
+    against the reference's top rows: a partition is wrong when the two sets differ at all."""
+    ids = ["key", "window", "seq", "rank"]
+    ref = pd.DataFrame({c: reference.table[c] for c in ids})
+    emitted = _frame(outputs, "table")
+    per_worker = tuple(len(o.table["key"]) for o in outputs)
+    groups = int(ref.groupby(_ID).ngroups) if len(ref) else 0
+    if emitted.empty:
+        emitted = pd.DataFrame({c: np.empty(0, np.int64) for c in [*ids, "worker"]})
+    both = ref.merge(emitted[[*ids, "worker"]], on=ids, how="outer", indicator=True)
+    differs = both[both["_merge"] != "both"]
+    wrong = int(differs.groupby(_ID).ngroups) if len(differs) else 0
+    spread = emitted.groupby(_ID)["worker"].nunique() if len(emitted) else pd.Series(dtype=np.int64)
+    fragmented = int((spread > 1).sum())
+    extra = int((both["_merge"] == "right_only").sum())
+    ok = wrong == 0
+    n, partitioned = plan.spec.top_n, bool(plan.state_columns) or bool(plan.spec.size_ms)
+    if ok:
+        verdict = (f"correct: every partition's top {n} rows equal the reference's" if partitioned
+                   else f"correct: the top {n} rows equal the reference's")
+    elif partitioned:
+        verdict = (f"wrong top rows for {wrong:,} of {groups:,} partitions — each worker keeps its own "
+                   f"top {n}: hash the PARTITION BY columns so each partition's rows meet on one worker")
+    else:
+        verdict = (f"top {n} applied per worker: {len(emitted):,} rows instead of {len(ref):,} ({extra:,} "
+                   f"not among the reference's top {n}) — only one place (fan_in) gives the global top rows")
+    return Correctness(groups, per_worker, fragmented, wrong, extra, extra, None, ok, verdict,
+                       wrong_top_rows=wrong)
+
+
+def _pair_ids(keys: list[np.ndarray], windows: list[np.ndarray]) -> tuple[list[np.ndarray], int]:
+    """One dense id per distinct (key, window) pair across several tables (one sort, no hashing)."""
+    key, window = np.concatenate(keys), np.concatenate(windows)
+    if not len(key):
+        return [np.empty(0, np.int64) for _ in keys], 0
+    order = np.lexsort((window, key))
+    change = np.ones(len(key), dtype=bool)
+    change[1:] = (key[order][1:] != key[order][:-1]) | (window[order][1:] != window[order][:-1])
+    ids = np.empty(len(key), np.int64)
+    ids[order] = np.cumsum(change) - 1
+    bounds = np.cumsum([0, *(len(k) for k in keys)])
+    return [ids[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)], int(change.sum())
+
+
+def _judge_groups(plan: Plan, reference: WorkerOutput, outputs: list[WorkerOutput]) -> Correctness:
+    """GROUP BY / window / session / analytic state: each reference row must come from exactly one
+    worker with the same values. Whole arrays: rows are matched by a dense (key, window) id."""
+    ref = reference.table
+    per_worker = tuple(len(o.table["key"]) for o in outputs)
+    order = order_violations(outputs)
+    groups = len(ref["key"])
+    tables = [o.table for o in outputs]
+    emitted = {c: np.concatenate([t[c] for t in tables]) if tables else ref[c][:0] for c in ref}
+    worker = np.repeat(np.arange(len(outputs), dtype=np.int64), per_worker)
+    (ref_id, out_id), pairs = _pair_ids([ref["key"], emitted["key"]], [ref["window"], emitted["window"]])
+    rows = np.bincount(out_id, minlength=pairs)
+    seen = np.unique(out_id * max(len(outputs), 1) + worker) // max(len(outputs), 1)
+    workers = np.bincount(seen, minlength=pairs)
     if plan.kind == "session":
         # Sessions of one key split over workers have different bounds: count split keys instead.
-        split_keys = emitted.groupby("key")["worker"].nunique()
-        fragmented = int(ref["key"].isin(split_keys.index[split_keys > 1]).sum())
+        placed = np.unique(np.stack([emitted["key"], worker]), axis=1)[0]  # key of each (key, worker)
+        keys, spread = np.unique(placed, return_counts=True)
+        split = keys[spread > 1]
+        fragmented = int(np.isin(ref["key"], split).sum())
     else:
-        fragmented = int((mult["workers"] > 1).sum())
-    duplicates = int((mult["rows"] - 1).sum())
-    counted = emitted.merge(mult["rows"].reset_index(), on=_ID, how="left")
-    single = counted[counted["rows"] == 1].drop(columns=["rows", "worker"])
-    joined = ref.merge(single, on=_ID, how="inner", suffixes=("", "_w"))
-    good = np.ones(len(joined), dtype=bool)
-    for col in ref.columns:
+        fragmented = int((workers > 1).sum())
+    duplicates = int(len(out_id) - np.count_nonzero(rows))
+    # The emitted row of each pair emitted exactly once; -1 where none or several.
+    only = np.full(pairs, -1, np.int64)
+    single = rows[out_id] == 1
+    only[out_id[single]] = np.flatnonzero(single)
+    match = only[ref_id]
+    matched = np.flatnonzero(match >= 0)
+    at = match[matched]
+    good = np.ones(len(matched), dtype=bool)
+    for col in ref:
         if col not in _ID:
-            good &= _same(joined[col], joined[col + "_w"])
+            good &= _same(ref[col][matched], emitted[col][at])
     wrong = groups - int(good.sum())
-    extra = int(len(mult.index.difference(pd.MultiIndex.from_frame(ref[_ID])))) if groups else len(mult)
+    in_ref = np.zeros(pairs, dtype=bool)
+    in_ref[ref_id] = True
+    extra = int(np.count_nonzero((rows > 0) & ~in_ref))
     ok = wrong == 0 and extra == 0 and not (plan.order_required and order)
     verdict = _verdict(plan, groups, wrong, duplicates, order, ok)
-    result = Correctness(groups, per_worker, fragmented, wrong, duplicates, extra, order, ok, verdict)
-    return _limited(plan, result, per_worker, groups)
+    return Correctness(groups, per_worker, fragmented, wrong, duplicates, extra, order, ok, verdict)
+
+
+# One judge per operator kind; GROUP BY-like state (aggregate, window, session, analytic) by default.
+# A new operator (e.g. a join: missing and extra matches) registers its own judge here.
+JUDGES: dict[str, Judge] = {
+    "stateless": _judge_stateless,
+    "distinct": _judge_distinct,
+    "top_n": _judge_top_n,
+}
 
 
 def _limited(plan: Plan, c: Correctness, rows: tuple[int, ...], reference_rows: int) -> Correctness:

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.decide.routing_keys import analytic_keys, distinct_keys
-from core.model.profile import QueryProfile
+from core.model.profile import QueryProfile, is_window_bound
+from core.simulation.top_n import TopN
 from core.simulation.worker import SUPPORTED_AGGREGATES, OperatorKind, OperatorSpec
 from core.workload.columns import plain_name, referenced_columns
 
@@ -51,7 +52,9 @@ def _kind(profile: QueryProfile) -> OperatorKind:
     return "stateless"
 
 
-def _state_texts(profile: QueryProfile, kind: OperatorKind) -> tuple[str, ...]:
+def _state_texts(profile: QueryProfile, kind: OperatorKind, top_n: TopN | None = None) -> tuple[str, ...]:
+    if kind == "top_n" and top_n is not None:
+        return tuple(k for k in top_n.partition_by if not is_window_bound(k))
     if kind in ("aggregate", "window", "session"):
         return profile.grouping_keys
     if kind == "distinct":
@@ -122,9 +125,15 @@ def resolve_columns(texts: Iterable[str], key_columns: Iterable[str],
 
 
 def build_plan(profile: QueryProfile, key_columns: Iterable[str], value_columns: Iterable[str],
-               max_windows: int = 256) -> Plan:
-    """The plan for ``profile`` over a source with these categorical and numeric columns."""
+               max_windows: int = 256, top_n: TopN | None = None) -> Plan:
+    """The plan for ``profile`` over a source with these categorical and numeric columns; ``top_n``
+    (see :func:`core.simulation.top_n.top_n_of`) makes a ranking or ORDER BY … LIMIT a Top-N."""
     kind = _kind(profile)
+    # A window TVF feeding only a ranking (window Top-N) has no aggregate: the Top-N is its operator.
+    aggregated = bool(profile.group_by or profile.aggregates or profile.global_aggregate)
+    plain_window = kind == "window" and not aggregated
+    if top_n is not None and (kind in ("analytic", "stateless") or plain_window):
+        return _top_n_plan(profile, top_n, _Resolver(key_columns, value_columns))
     res = _Resolver(key_columns, value_columns)
     state = res.key_columns(_state_texts(profile, kind))
     values: list[str] = []
@@ -167,3 +176,36 @@ def build_plan(profile: QueryProfile, key_columns: Iterable[str], value_columns:
                         track_order=order_required or kind == "stateless")
     return Plan(spec, state, order, order_required, tuple(values), tuple(texts), tuple(res.warnings),
                 profile.limit)
+
+
+def _top_n_plan(profile: QueryProfile, top_n: TopN, res: _Resolver) -> Plan:
+    """Every worker keeps the N best rows of each partition it sees (PARTITION BY columns, plus the
+    tumbling window when the partition names a window bound)."""
+    state = res.key_columns(_state_texts(profile, "top_n", top_n))
+    rank_value = None
+    values: tuple[str, ...] = ()
+    if top_n.order_by:
+        name = plain_name(top_n.order_by)
+        column = res.find(name, res.values) if name else None
+        if column is None and name and (column := res.find(name, res.keys)) is not None:
+            # Synthetic sources make unknown columns categorical: their codes are a total order too.
+            res.warnings.append(f"Top-N ORDER BY {top_n.order_by}: a categorical column in this source; "
+                                "rows ranked by its value codes")
+        if column is None:
+            res.warnings.append(f"Top-N ORDER BY {top_n.order_by}: no source column of that name; rows "
+                                "ranked by arrival instead")
+        else:
+            values, rank_value = (column,), 0
+    window = profile.window
+    size = 0
+    windowed = any(is_window_bound(k) for k in top_n.partition_by)
+    if windowed and window is not None and window.kind != "session":
+        size = int(window.size_ms or window.advance_ms or 60_000)
+        if window.kind == "hopping":
+            res.warnings.append("Top-N per hopping window simulated per tumbling window of the same size")
+    spec = OperatorSpec(kind="top_n", size_ms=size, advance_ms=size, top_n=top_n.n,
+                        descending=top_n.descending, rank_value=rank_value, track_order=False)
+    what = (f"ORDER BY {top_n.order_by} LIMIT {top_n.n}" if top_n.function == "LIMIT"
+            else f"{top_n.function} <= {top_n.n}")
+    limit = None if top_n.function == "LIMIT" else profile.limit
+    return Plan(spec, state, state, False, values, (what,), tuple(res.warnings), limit)

@@ -65,6 +65,10 @@ class StrategyMetrics:
     extra_join_rows: int | None = None
     join_rows: int | None = None
     reference_join_rows: int | None = None
+    # Top-N: partitions whose top rows differ from the reference's; DISTINCT: rows emitted by more than
+    # one worker (None: the statement has no such operator).
+    wrong_top_rows: int | None = None
+    duplicate_distinct_rows: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _json(getattr(self, f.name)) for f in fields(self)}

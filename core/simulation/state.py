@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["Columns", "PartialTable", "SessionTable", "Reducer"]
+__all__ = ["Columns", "PartialTable", "SessionTable", "TopNTable", "Reducer"]
 
 Columns = dict[str, np.ndarray]
 Reducer = str  # "sum" | "min" | "max" | "first" | "last" | "descents"
@@ -199,3 +199,47 @@ class SessionTable(_Buffered):
         for name, how in self.reducers.items():
             out[name] = _reduce_column(srt, name, how, starts, ends)
         self._state = out
+
+
+class TopNTable(_Buffered):
+    """The ``n`` best rows of each ``(key, window)`` partition: rows ``key``, ``window``, ``score``, ``seq``.
+
+    Best = highest ``score`` when ``descending`` (else lowest), NULL (NaN) scores last, ties to the
+    lower ``seq`` (earlier arrival): a total order, so keeping the n best of any split of a
+    partition's rows and then the n best of those equals the n best of all of them. State stays
+    at n rows per partition seen.
+    """
+
+    def __init__(self, n: int, descending: bool) -> None:
+        super().__init__()
+        self.n = int(n)
+        self.descending = descending
+        self._names = ("key", "window", "score", "seq")
+        self._size_column = "seq"
+
+    def compact(self) -> None:
+        if not self._pending:
+            return
+        parts = self._pending if self._state is None else [self._state, *self._pending]
+        rows = _concat(parts, self._names)
+        self._pending, self._pending_rows = [], 0
+        score = -rows["score"] if self.descending else rows["score"]
+        score = np.where(np.isnan(score), np.inf, score)
+        order = np.lexsort((rows["seq"], score, rows["window"], rows["key"]))
+        srt = {n: c[order] for n, c in rows.items()}
+        count = len(order)
+        starts = _group_starts([srt["key"], srt["window"]], count)
+        sizes = np.diff(np.append(starts, count))
+        rank = np.arange(count) - np.repeat(starts, sizes)
+        keep = rank < self.n
+        self._state = {n: c[keep] for n, c in srt.items()}
+
+    def ranked(self) -> Columns:
+        """The kept rows in (key, window, rank) order with their 1-based ``rank``."""
+        state = self.result()
+        count = len(state["seq"])
+        if not count:
+            return {**state, "rank": np.empty(0, np.int64)}
+        starts = _group_starts([state["key"], state["window"]], count)
+        sizes = np.diff(np.append(starts, count))
+        return {**state, "rank": np.arange(count) - np.repeat(starts, sizes) + 1}

@@ -72,4 +72,6 @@ def strategy_metrics(run: StrategyRun, out: RunOutput, plan: Plan, config: Simul
         measured_records_per_s=records / elapsed if elapsed > 0 else 0.0,
         bucket_loads=tuple(tuple(int(x) for x in row) for row in run.bucket_loads),
         backlog=tuple(tuple(round(float(x), 3) for x in row) for row in lag),
+        wrong_top_rows=verdict.wrong_top_rows,
+        duplicate_distinct_rows=verdict.duplicate_distinct_rows,
     )

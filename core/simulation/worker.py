@@ -3,8 +3,9 @@
 Like the engine's per-partition engine, each worker owns its state and nothing merges across
 workers. A worker receives whole columnar shares (:class:`Chunk`, cut by its host from the
 coordinator's chunk, with only the columns :func:`needed_fields` lists); the operator keeps
-GROUP BY aggregates (optionally per tumbling/hopping/session window), DISTINCT rows or analytic
-``PARTITION BY`` state, plus per-(source partition, key) order checks, busy time and state size.
+GROUP BY aggregates (optionally per tumbling/hopping/session window), DISTINCT rows, analytic
+``PARTITION BY`` state or each partition's top N rows, plus per-(source partition, key) order
+checks, busy time and state size.
 This module must stay importable without streamlit: worker processes import it.
 """
 
@@ -17,12 +18,12 @@ from typing import Literal
 import numpy as np
 
 from core.simulation.dense import DenseTable, dense_capable
-from core.simulation.state import Columns, PartialTable, Reducer, SessionTable
+from core.simulation.state import Columns, PartialTable, Reducer, SessionTable, TopNTable
 
 __all__ = ["OperatorKind", "OperatorSpec", "Chunk", "WorkerOutput", "Operator", "SUPPORTED_AGGREGATES",
            "CHUNK_FIELDS", "needed_fields"]
 
-OperatorKind = Literal["aggregate", "window", "session", "distinct", "analytic", "stateless"]
+OperatorKind = Literal["aggregate", "window", "session", "distinct", "analytic", "top_n", "stateless"]
 SUPPORTED_AGGREGATES = ("COUNT", "SUM", "AVG", "MIN", "MAX")
 
 
@@ -32,7 +33,9 @@ class OperatorSpec:
 
     ``aggregates`` are ``(FUNCTION, value column index or None)``: the index points into the
     chunk's ``values``. Windows: ``size_ms``/``advance_ms`` (tumbling when equal), ``gap_ms``
-    (session). ``max_windows`` caps how many hopping windows one record joins.
+    (session). ``max_windows`` caps how many hopping windows one record joins. ``top_n`` rows per
+    partition are kept by the Top-N operator, ranked by value column ``rank_value`` (None: by arrival),
+    best first when ``descending``; a ``size_ms`` there partitions by tumbling window as well.
     """
 
     kind: OperatorKind
@@ -42,6 +45,9 @@ class OperatorSpec:
     gap_ms: int = 0
     max_windows: int = 256
     last_value: int | None = None  # analytic: value column whose latest value is kept
+    top_n: int = 0
+    descending: bool = False
+    rank_value: int | None = None
     # Per-(source partition, key) order checks. Off when the result cannot depend on arrival order:
     # they cost a table as large as the number of (key, partition) streams.
     track_order: bool = True
@@ -58,12 +64,15 @@ def needed_fields(spec: OperatorSpec) -> frozenset[str]:
         fields |= {"stream", "seq", "offset"}
     if spec.kind in ("window", "session"):
         fields.add("time")
-    if spec.kind in ("session", "analytic"):
+    if spec.kind in ("session", "analytic", "top_n"):
         fields.add("seq")  # session bounds and the analytic "last" follow arrival order
     if spec.kind == "analytic":
         fields.add("offset" if spec.last_value is None else "values")
     if spec.kind in ("aggregate", "window", "session") and any(c is not None for _, c in spec.aggregates):
         fields.add("values")
+    if spec.kind == "top_n":
+        fields |= {"values"} if spec.rank_value is not None else set()
+        fields |= {"time"} if spec.size_ms else set()
     return frozenset(fields)
 
 
@@ -159,7 +168,7 @@ class Operator:
         self._streams = PartialTable(("stream",), {"count": "sum", "off:first": "first",
                                                    "off:last": "last", "off": "descents"}) \
             if spec.track_order else None
-        self._table: PartialTable | DenseTable | SessionTable | None
+        self._table: PartialTable | DenseTable | SessionTable | TopNTable | None
         if spec.kind in ("aggregate", "window"):
             keys = ("key", "window") if spec.kind == "window" else ("key",)
             self._table = _keyed(keys, self._reducers)
@@ -170,6 +179,8 @@ class Operator:
         elif spec.kind == "analytic":
             extra: dict[str, Reducer] = {"n": "sum", "last": "last"}
             self._table = PartialTable(("key",), extra)
+        elif spec.kind == "top_n":
+            self._table = TopNTable(spec.top_n, spec.descending)
         else:
             self._table = None
 
@@ -199,6 +210,13 @@ class Operator:
         spec = self.spec
         if spec.kind == "distinct":
             return {"key": chunk.key}
+        if spec.kind == "top_n":
+            n = len(chunk)
+            score = (chunk.values[spec.rank_value] if spec.rank_value is not None
+                     else chunk.seq.astype(np.float64))
+            window = ((chunk.time // spec.size_ms) * spec.size_ms if spec.size_ms
+                      else np.zeros(n, np.int64))
+            return {"key": chunk.key, "window": window, "score": score, "seq": chunk.seq}
         if spec.kind == "analytic":
             last = chunk.offset if spec.last_value is None else chunk.values[spec.last_value]
             return {"key": chunk.key, "seq": chunk.seq, "n": np.ones(len(chunk), np.int64),
@@ -228,6 +246,9 @@ class Operator:
         """The emitted rows: ``key``, ``window`` (window or session start; 0 without) and values."""
         if self._table is None:
             return {"key": np.empty(0, np.int64), "window": np.empty(0, np.int64)}
+        if isinstance(self._table, TopNTable):
+            ranked = self._table.ranked()
+            return {n: ranked[n] for n in ("key", "window", "rank", "seq", "score")}
         state = self._table.result()
         keys = state["key"]
         out: Columns = {"key": keys,

@@ -164,7 +164,8 @@ def test_limit_runs_on_every_worker() -> None:
     r = simulate("SELECT * FROM trades ORDER BY ts LIMIT 10", config=INLINE, strategies="sticky,fan_in")
     sticky = r.strategies["sticky_partition"]
     assert not sticky.correct
-    assert sticky.verdict.startswith("LIMIT 10 applied per worker: 40 rows instead of 10")
+    assert sticky.verdict.startswith("top 10 applied per worker: 40 rows instead of 10")
+    assert sticky.wrong_top_rows == 1
     assert r.strategies["fan_in"].correct and r.best_measured == "fan_in"
 
 

@@ -23,10 +23,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from core.errors import InvalidConfigError
 from core.simulation.stages.table import NULL_ID, Rows, pack
 
-__all__ = ["join_rows", "aggregate_rows", "limit_rows", "SLOT"]
+__all__ = ["join_rows", "aggregate_rows", "limit_rows", "first_per_key", "SLOT", "MAX_JOIN_ROWS"]
 
+# Distinct (left row, right row) combinations one join may expand to (memory: ~8 bytes × columns each).
+MAX_JOIN_ROWS = 20_000_000
 SLOT = "__window_slot__"  # event time // slot length: which (tumbling / hopping) window slot a record is in
 
 
@@ -90,6 +93,12 @@ def join_rows(left: Rows, right: Rows, lcols: Sequence[str], rcols: Sequence[str
     rs = rk[order]
     lo, hi = np.searchsorted(rs, lk, "left"), np.searchsorted(rs, lk, "right")
     count = hi - lo
+    pairs = int(count.sum())
+    if pairs > MAX_JOIN_ROWS:
+        raise InvalidConfigError(
+            f"the {detail} would expand to {pairs:,} distinct row combinations (more than "
+            f"{MAX_JOIN_ROWS:,}): the columns later stages read take too many values per join key; lower "
+            "--keys or --records")
     if kind in ("semi", "anti"):
         keep = count > 0 if kind == "semi" else count == 0
         return Rows(_gather(left, np.flatnonzero(keep)), left.weights[keep]).project(left.names)

@@ -214,7 +214,11 @@ class _Replay:
                     "match both inputs on (no declared or generated key domain); join on an equality "
                     "(ON a.k = b.k) or simulate a statement without this join")
             versioned = (self._versioned(op.inputs[0], pair[0]), self._versioned(op.inputs[1], pair[1]))
-            return join_rows(ins[0], ins[1], pair[0], pair[1], op.detail, versioned)
+            later = self._needed_after(op.id)
+            # Only the columns later stages read cross the join: fewer distinct pairs to expand.
+            left, right = (rows.project([c for c in rows.names if c in later or c in keys])
+                           for rows, keys in ((ins[0], pair[0]), (ins[1], pair[1])))
+            return join_rows(left, right, pair[0], pair[1], op.detail, versioned)
         if op.kind == "aggregate":
             groups = self._groups(op)
             windowed = "window" in op.detail.split("aggregate")[0]
@@ -228,6 +232,20 @@ class _Replay:
         if op.kind == "union_all" or len(ins) > 1:
             return Rows.concat(ins)
         return ins[0] if ins else Rows.empty(())
+
+    def _needed_after(self, op_id: int) -> set[str]:
+        """Columns any stage after ``op_id`` reads (exchange keys, join keys, group keys), and the slot."""
+        needed = {SLOT}
+        for ex in self.plan.exchanges:
+            if ex.from_ >= op_id:
+                needed.update(self.keys.get(id(ex), ()))
+        for join_id, (lcols, rcols) in self.joins.items():
+            if join_id > op_id:
+                needed.update((*lcols, *rcols))
+        for op in self.plan.operators:
+            if op.id > op_id and op.kind in ("aggregate", "distinct", "union"):
+                needed.update(self._groups(op))
+        return needed
 
     def _versioned(self, input_op: int, columns: tuple[str, ...]) -> bool:
         """True when a join input is a source table whose primary key is among the join columns."""

@@ -70,3 +70,12 @@ def test_project_sums_weights_exactly_and_pack_tells_combinations_apart() -> Non
     a, b = np.array([0, 1, 0, -1]), np.array([1, 0, 1, 3])
     key = pack([a, b])
     assert key[0] == key[2] and len(set(key.tolist())) == 3
+
+
+def test_a_join_too_wide_to_expand_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.errors import InvalidConfigError
+    from core.simulation.stages import operators
+
+    monkeypatch.setattr(operators, "MAX_JOIN_ROWS", 3)  # 2 × 2 distinct pairs
+    with pytest.raises(InvalidConfigError, match="lower --keys or --records"):
+        join_rows(LEFT, RIGHT, [], [], "join without an equi-join key (one place)")

@@ -92,7 +92,9 @@ class JoinJudge:
         self.kind, self.versioned, self.windowed, self.only_join = _join_kind(detail), versioned, windowed, \
             only_join
         self.w = config.workers
-        self._ids: dict[tuple[int, ...], int] = {}
+        self._ids: dict[tuple[int, ...], int] = {}  # multi-column keys
+        self._raw, self._dense = np.zeros(0, np.int64), np.zeros(0, np.int64)  # one-column keys
+        self._next = 0
         self.runs = []
         for r in runs:
             aligned = bool(getattr(r.strategy, "aligned", False))
@@ -128,6 +130,8 @@ class JoinJudge:
         if not parts:  # no equi key: one key for all records, every pair a candidate
             self._ids.setdefault((), 0)
             return np.zeros(n, np.int64)
+        if len(parts) == 1:
+            return self._single_ids(parts[0])
         # Distinct keys of the batch by one packed word (valid within this batch), then one dict
         # look-up per distinct key by its actual values (valid across batches and sides).
         _, first, inverse = np.unique(pack(parts), return_index=True, return_inverse=True)
@@ -135,18 +139,38 @@ class JoinJudge:
         dense = np.fromiter((self._ids.setdefault(r, len(self._ids)) for r in rows), np.int64, len(first))
         return dense[inverse.reshape(-1)]
 
+    def _single_ids(self, raw: np.ndarray) -> np.ndarray:
+        """Dense ids of a one-column key, vectorized: a sorted table of the raw ids seen so far."""
+        uniq, inverse = np.unique(raw, return_inverse=True)
+        pos = np.searchsorted(self._raw, uniq)
+        known = pos < len(self._raw)
+        known[known] = self._raw[pos[known]] == uniq[known]
+        fresh = uniq[~known]
+        if len(fresh):
+            ids = np.arange(self._next, self._next + len(fresh), dtype=np.int64)
+            self._next += len(fresh)
+            raw_all, dense_all = np.concatenate([self._raw, fresh]), np.concatenate([self._dense, ids])
+            order = np.argsort(raw_all, kind="stable")
+            self._raw, self._dense = raw_all[order], dense_all[order]
+            pos = np.searchsorted(self._raw, uniq)
+        return self._dense[pos][inverse.reshape(-1)]
+
+    @property
+    def keys(self) -> int:
+        return self._next + len(self._ids)
+
     def add(self, op: int, batch: Batch, ids: Mapping[str, np.ndarray], slot: np.ndarray | None) -> None:
         """Route one batch of input ``op`` (a side of the join) with every strategy and count."""
         side = self.sides.index(op)
         key = self._key_ids(ids, side, slot if self.windowed else None, len(batch))
-        keys = len(self._ids)
+        keys = self.keys
         for _, strategy, ctxs, counts in self.runs:
             worker = np.asarray(strategy.route(batch, ctxs[side]), dtype=np.int64)
             counts[side].add(key, worker, keys)
 
     def verdicts(self) -> dict[str, JoinVerdict]:
         out = {}
-        n = len(self._ids)
+        n = self.keys
         for name, _, _, (lc, rc) in self.runs:
             left, right = _sized(lc.table, n, self.w), _sized(rc.table, n, self.w)
             out[name] = self._verdict(left, right)

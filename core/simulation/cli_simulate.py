@@ -231,7 +231,8 @@ def format_stages(result: SimulationResult) -> list[str]:
     if not result.stages:
         return []
     head = f"{'stage':<7}{'kind':<11}{'operator':<11}{'keys':<24}{'records in':>13}{'max/mean':>10}  loads"
-    lines = ["", f"stages (the plan replayed under {result.engine}):", head, "-" * len(head)]
+    lines = ["", f"stages (the plan replayed under {result.engine}, in the coordinator process: the same "
+             "inline and with --processes):", head, "-" * len(head)]
     for s in result.stages:
         keys = ", ".join(s.keys) or "-"
         lines.append(f"{s.from_:>2} → {s.to:<2} {s.kind:<11}{s.operator:<11}{keys[:23]:<24}"

@@ -200,7 +200,7 @@ def test_cli_json_has_stages_and_text_has_a_stage_table(capsys: pytest.CaptureFi
         assert set(s) >= {"to", "kind", "keys", "records_in", "loads", "max_mean"}
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert "stages (the plan replayed under flink)" in text and "aggregate" in text
+    assert "stages (the plan replayed under flink, in the coordinator process" in text and "aggregate" in text
     assert main([*args, "--match-rate", "1.5"]) == 2
     assert "--match-rate" in capsys.readouterr().err
 

@@ -220,3 +220,17 @@ def test_an_outer_join_split_over_workers_emits_extra_null_padded_rows() -> None
     rr = simulate("SELECT * FROM a LEFT JOIN b ON a.k = b.k", config=config).strategies["round_robin"]
     assert not rr.correct and rr.extra_join_rows and rr.missing_join_matches
     assert "extra join rows" in rr.verdict
+
+
+@pytest.mark.slow
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 2**16), rate=st.floats(0, 1), workers=st.integers(2, 6),
+       batch=st.integers(50, 3000))
+def test_inline_equals_processes_for_multi_stage_plans(seed: int, rate: float, workers: int,
+                                                       batch: int) -> None:
+    def run(processes: int) -> dict:
+        config = SimulationConfig(records=2500, keys=40, workers=workers, processes=processes, seed=seed,
+                                  batch_size=batch, match_rate=rate, distribution="zipf:1.1")
+        return _comparable(simulate(JOIN_GROUP, dialect="flink", config=config).to_dict())
+
+    assert run(0) == run(2)

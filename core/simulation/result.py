@@ -65,6 +65,7 @@ class StrategyMetrics:
     extra_join_rows: int | None = None
     join_rows: int | None = None
     reference_join_rows: int | None = None
+    join_input_loads: tuple[int, ...] | None = None  # records of both join inputs per worker
     # Top-N: partitions whose top rows differ from the reference's; DISTINCT: rows emitted by more than
     # one worker (None: the statement has no such operator).
     wrong_top_rows: int | None = None

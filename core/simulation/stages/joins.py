@@ -45,6 +45,7 @@ class JoinVerdict:
     extra: int
     per_worker: tuple[int, ...]
     only_join: bool  # the statement has no other stateful operator: this verdict is the statement's
+    input_loads: tuple[int, ...] = ()  # records of both inputs each worker received
 
     @property
     def correct(self) -> bool:
@@ -173,7 +174,8 @@ class JoinJudge:
         n = self.keys
         for name, _, _, (lc, rc) in self.runs:
             left, right = _sized(lc.table, n, self.w), _sized(rc.table, n, self.w)
-            out[name] = self._verdict(left, right)
+            loads = tuple(int(x) for x in left.sum(0) + right.sum(0))
+            out[name] = replace(self._verdict(left, right), input_loads=loads)
         return out
 
     def _verdict(self, left: np.ndarray, right: np.ndarray) -> JoinVerdict:
@@ -225,7 +227,8 @@ def apply(metrics: StrategyMetrics, verdict: JoinVerdict | None) -> StrategyMetr
     if verdict is None:
         return metrics
     joined = replace(metrics, missing_join_matches=verdict.missing, extra_join_rows=verdict.extra,
-                     join_rows=verdict.emitted, reference_join_rows=verdict.reference)
+                     join_rows=verdict.emitted, reference_join_rows=verdict.reference,
+                     join_input_loads=verdict.input_loads)
     if verdict.only_join or not verdict.correct:
         return replace(joined, correct=verdict.correct, verdict=verdict.sentence())
     return joined

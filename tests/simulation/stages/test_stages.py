@@ -123,6 +123,8 @@ def test_round_robin_on_a_regular_join_is_missing_join_matches() -> None:
     assert "no state to split" not in rr.verdict
     fan = result.strategies["fan_in"]
     assert fan.correct and fan.missing_join_matches == 0
+    # Both inputs are routed with the strategy: one round-robin counter over 6,000 records.
+    assert rr.join_input_loads == (1500, 1500, 1500, 1500) and fan.join_input_loads == (6000, 0, 0, 0)
     assert fan.join_rows == fan.reference_join_rows > 0
 
 

@@ -50,7 +50,16 @@ def _plain(report: dict[str, Any]) -> list[str]:
             f"  simulate {e['parallel']['processes']} processes   {'':8}   "
             f"{_rate(e['parallel']['records_per_s']):>12} records/s   "
             f"{p['speedup_parallel']:.1f}x per record",
-            f"  same correct/incorrect verdicts as simulate: {agree}"]
+            f"  same correct/incorrect verdicts as simulate: {agree}", *_lean(p, e)]
+
+
+def _lean(p: dict[str, Any], e: dict[str, Any]) -> list[str]:
+    if "lean_seconds" not in p:  # a report from before the lean simulator
+        return []
+    return [f"  lean simulator (loads and placements only) {p['lean_seconds']:8.2f} s "
+            f"{_rate(p['lean_records_per_s']):>12} records/s; simulate inline "
+            f"{p['lean_speedup_inline']:.1f}x per record, {e['parallel']['processes']} processes "
+            f"{p['lean_speedup_parallel']:.1f}x"]
 
 
 def _memory(report: dict[str, Any]) -> list[str]:

@@ -20,9 +20,12 @@ __all__ = ["DenseTable", "dense_capable"]
 
 _DENSE = ("sum", "min", "max")
 # Dense arrays may span at most this many ids per row received (plus a floor for the first shares):
-# beyond that a sorted table of the rows themselves is the smaller state.
+# beyond that a sorted table of the rows themselves is the smaller state. The floor is below what a
+# sorted table buffers before its first reduction (1 << 15 pending rows of several columns), so it
+# never costs more memory; lower, a worker whose first shares are small (many workers, 10,000 keys)
+# left dense state for good and sorted every share for the rest of the run.
 _IDS_PER_ROW = 4
-_FLOOR = 1 << 10
+_FLOOR = 1 << 14
 
 
 def _start(how: Reducer, dtype: np.dtype) -> float | int:

@@ -10,7 +10,8 @@ the targets and whether each was met. Sections:
 * ``plain``: the plain per-record simulator (:mod:`core.testing.plain_simulator`) on a sample,
   compared per record with the inline ``simulate`` of the same query and topic;
 * ``memory``: peak RSS of a long chunked replay run through the CLI in a child process;
-* ``analysis``: ``analyze`` on a 60-line statement after import (:mod:`core.bench.analysis_time`).
+* ``analysis``: ``analyze`` on a 60-line statement after import (:mod:`core.bench.analysis_time`);
+* ``stages``: a two-stage join + aggregate replay per record vs a one-stage one (:mod:`core.bench.stages`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ TARGETS = {
             "per record",
     "parallel": "N processes >= 0.8*N x inline (2 processes >= 1.6x)",
     "memory": "peak RSS of the chunked replay < 1.5 GB (all processes)",
+    "stages": "two-stage join + aggregate replay <= 3x the one-stage cost per record",
 }
 _PLAIN_MIN_SPEEDUP = 30.0
 _LEAN_MIN_SPEEDUP = 10.0
@@ -226,6 +228,13 @@ def run_bench(opts: BenchOptions, log: Log | None = None) -> dict[str, Any]:
     say(f"bench: plain per-record simulator on {min(opts.plain_records, opts.records):,} records")
     report["plain"], targets = plain_section(opts, report["end_to_end"])
     report["targets"] = [*targets, *report["targets"]]
+    stage_records = min(opts.records, 1_000_000)
+    say(f"bench: two-stage join + aggregate vs one-stage replay, {stage_records:,} records per source")
+    from core.bench.stages import stages_section
+
+    report["stages"], targets = stages_section(stage_records, opts.workers, opts.keys, opts.partitions,
+                                               opts.seed)
+    report["targets"] += targets
     if opts.memory_records:
         say(f"bench: peak memory of a {opts.memory_records:,}-record replay (child process)")
         report["memory"], targets = memory_section(opts)

@@ -76,6 +76,20 @@ def _memory(report: dict[str, Any]) -> list[str]:
             f"{m['wall_s']:.1f} s, {_rate(m['records_per_s'])} records/s"]
 
 
+def _stages(report: dict[str, Any]) -> list[str]:
+    s = report.get("stages")
+    if not s:
+        return []
+    one, two = s["one_stage"], s["two_stage"]
+    return [f"Stage replay: two-stage join + aggregate vs one-stage GROUP BY, {s['records']:,} records per "
+            "source, simulate inline",
+            f"  one stage              {one['wall_s']:8.2f} s {one['us_per_record']:9.2f} µs/record read",
+            f"  join + aggregate       {two['wall_s']:8.2f} s {two['us_per_record']:9.2f} µs/record read "
+            f"({two['records_read']:,} records from two sources)",
+            f"  ratio {s['ratio_per_record']:.2f}x per record read "
+            f"({s['ratio_per_first_source_record']:.2f}x per record of the first source)"]
+
+
 def _analysis(report: dict[str, Any]) -> list[str]:
     a = report["analysis"]
     return [f"Analysis: {a['lines']}-line statement after import, {a['runs']} runs: "
@@ -89,7 +103,7 @@ def format_table(report: dict[str, Any]) -> str:
     lines = [f"partition-lab bench: {mach['cpus']} CPUs (load average {load} at start), "
              f"Python {mach['python']}",
              "query: " + " ".join(report["query"].split()), ""]
-    for block in (_analysis, _routing, _end_to_end, _plain, _memory):
+    for block in (_analysis, _routing, _end_to_end, _plain, _stages, _memory):
         lines += [*block(report), ""]
     lines.append("Targets")
     for t in report["targets"]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from os import PathLike
 from pathlib import Path
@@ -18,13 +18,15 @@ from core.engines import DEFAULT_ENGINE, EngineSettings, engine_for_dialect
 from core.engines.flink import max_parallelism_for
 from core.engines.settings import engine_settings
 from core.engines.types import canonical_type
-from core.errors import InvalidConfigError, WorkerFailedError
+from core.errors import InvalidConfigError, TraceError, WorkerFailedError
 from core.model.catalog import TableDef
 from core.model.decision import SourceMeta, StatementAnalysis
 from core.simulation import coordinator
 from core.simulation.config import SimulationConfig
 from core.simulation.plan import Plan, build_plan, needed_columns, resolve_columns
 from core.simulation.result import SimulationResult, StrategyMetrics
+from core.simulation.stages import joins as stage_joins
+from core.simulation.stages import plan_sources, run_stages, stage_count
 from core.simulation.strategy_metrics import strategy_metrics
 from core.simulation.top_n import top_n_of
 from core.strategies.base import RoutingContext
@@ -70,6 +72,13 @@ def _statement(sql: str, index: int, **kwargs: Any) -> tuple[StatementAnalysis, 
 def _statement_and_table(sql: str, index: int, **kwargs: Any
                          ) -> tuple[StatementAnalysis, SourceMeta | None, TableDef | None]:
     """The statement, its source's metadata and its source's catalog entry (declared column types)."""
+    st, meta, catalog = _statement_and_catalog(sql, index, **kwargs)
+    table = next((catalog[source_key(s)] for s in st.profile.sources if source_key(s) in catalog), None)
+    return st, meta, table
+
+
+def _statement_and_catalog(sql: str, index: int, **kwargs: Any
+                           ) -> tuple[StatementAnalysis, SourceMeta | None, Mapping[str, TableDef]]:
     analysis = analyze(sql, **kwargs)
     count = len(analysis.statements)
     if not -count <= index < count:
@@ -79,9 +88,7 @@ def _statement_and_table(sql: str, index: int, **kwargs: Any
     st = analysis.statements[pos]
     metas = analysis.sources[pos] if pos < len(analysis.sources) else {}
     meta = next((metas[source_key(s)] for s in st.profile.sources if source_key(s) in metas), None)
-    table = next((analysis.catalog[source_key(s)] for s in st.profile.sources
-                  if source_key(s) in analysis.catalog), None)
-    return st, meta, table
+    return st, meta, analysis.catalog
 
 
 def _synthetic(st: StatementAnalysis, meta: SourceMeta | None, config: SimulationConfig,
@@ -212,7 +219,8 @@ def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path | Tree =
              trace: Trace | str | PathLike[str] | None = None,
              progress: Callable[[float], Any] | None = None, statement: int = -1,
              strategy: str | None = None, auto_select: bool = True,
-             engine: str | None = None, budget: Budget = BATCH) -> SimulationResult:
+             engine: str | None = None, budget: Budget = BATCH,
+             traces: Mapping[str, Trace | str | PathLike[str]] | None = None) -> SimulationResult:
     """Simulate one statement (default: the last) under each strategy (default: all five).
 
     The run is estimated before any record is made (:mod:`core.budget`); over ``budget`` it is
@@ -223,7 +231,10 @@ def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path | Tree =
     ``auto_select`` reach the analyzer: they change what counts as ``recommended``. ``engine``
     (overrides ``config.engine``; default: the dialect's engine, DESIGN *Engines*) names whose plan
     rules the statement is planned under and whose hash always_hash and smart_repartition route with
-    (:mod:`core.engines`).
+    (:mod:`core.engines`). ``traces`` maps a source (table) name to its trace, for the stage replay
+    of a multi-source statement (the first source's trace also feeds the strategy comparison).
+    The result's ``stages`` replay the statement's plan exchange by exchange under the engine
+    (:mod:`core.simulation.stages`).
     """
     config = config or SimulationConfig()
     if engine is not None or config.engine is None:
@@ -232,7 +243,7 @@ def simulate(sql: str, *, dialect: str = "velostream", tree: str | Path | Tree =
     keys = (source_keys,) if isinstance(source_keys, str) else tuple(source_keys)
     try:
         return _simulate(sql, dialect, tree, keys, source_partitions, strategies, config,
-                         trace, progress, statement, strategy, auto_select, budget)
+                         trace, progress, statement, strategy, auto_select, budget, dict(traces or {}))
     except MemoryError:
         # Raised in the coordinator (a worker's own MemoryError arrives as WorkerFailedError).
         raise WorkerFailedError(
@@ -245,18 +256,32 @@ def _simulate(sql: str, dialect: str, tree: str | Path | Tree, source_keys: tupl
               source_partitions: int | None, strategies: Iterable[str] | str | None,
               config: SimulationConfig, trace: Trace | str | PathLike[str] | None,
               progress: Callable[[float], Any] | None, statement: int, strategy: str | None,
-              auto_select: bool, budget: Budget) -> SimulationResult:
+              auto_select: bool, budget: Budget,
+              traces: dict[str, Trace | str | PathLike[str]]) -> SimulationResult:
     started = time.perf_counter()
     if source_partitions is not None:
         config = replace(config, partitions=source_partitions)
     names = _strategy_names(strategies)
     if trace is None:  # a lower bound (one window per record): refuse absurd counts before analysis
         estimate_work(config.records, strategies=len(names), keys=config.keys).check(budget)
-    st, meta, table = _statement_and_table(
+    st, meta, catalog = _statement_and_catalog(
         sql, statement, dialect=dialect, tree=tree, source_keys=source_keys,
         source_partitions=config.partitions, strategy=strategy, auto_select=auto_select, engine=config.engine)
-    source = (_trace(trace, st, meta, source_partitions) if trace is not None
-              else _synthetic(st, meta, config, config.partitions))
+    table = next((catalog[source_key(s)] for s in st.profile.sources if source_key(s) in catalog), None)
+    table_note = None
+    if trace is not None:
+        traces = {"": trace, **traces}
+        source = _trace(trace, st, meta, source_partitions)
+    else:
+        source = _synthetic(st, meta, config, config.partitions)
+        first = st.profile.sources[0].lower() if st.profile.sources else ""
+        named = next((v for k, v in traces.items() if k.lower() in (first, first.split(".")[-1])), None)
+        if named is not None:
+            try:  # the strategy table reads the first source's trace when it holds every column it needs
+                source = _trace(named, st, meta, source_partitions)
+            except TraceError:
+                table_note = (f"the strategy table replays a synthetic {first}: its trace lacks columns of "
+                              "the other sources; the stages replay every source's trace")
     if source.partitions != config.partitions:
         config = replace(config, partitions=source.partitions)
     plan = build_plan(st.profile, source.key_columns, source.value_columns,
@@ -264,23 +289,37 @@ def _simulate(sql: str, dialect: str, tree: str | Path | Tree, source_keys: tupl
     routing, engine_warnings = _engine_setup(sql, config)
     runs, notes = _runs(names, st, meta, source, config, routing, table)
     keys = config.keys if source.kind == "synthetic" else 1
-    work_estimate(plan, source.records, len(runs), keys).check(budget)
+    work_estimate(plan, source.records, len(runs), keys, stages=stage_count(st)).check(budget)
+    staged = plan_sources(st, catalog, records=config.records, partitions=config.partitions, keys=config.keys,
+                          distribution=config.distribution, producer=config.producer, seed=config.seed,
+                          batch_size=config.batch_size, match_rate=config.match_rate, traces=traces,
+                          first_keys=meta.key_columns if meta else ())
     out = coordinator.run(source.batches(), source.records, plan, runs, config, progress)
     metrics = {r.name: strategy_metrics(r, out, plan, config, notes[r.name]) for r in runs}
+    replayed = None
+    if staged is not None:  # the plan stage by stage, and every strategy's join matches, in one pass
+        replayed, verdicts = run_stages(staged, runs, config, engine=config.engine or DEFAULT_ENGINE,
+                                        settings=routing)
+        # --- join verdict hook (core.simulation.stages.joins): a join is judged by its matches ---
+        metrics = {n: stage_joins.apply(m, verdicts.get(n)) for n, m in metrics.items()}
     best, note = _recommend(st.decision.strategy, metrics)
     result = _result(st, plan, source, config, out, metrics, best, note)
-    warnings = tuple(dict.fromkeys((*result.warnings, *engine_warnings)))
+    stage_notes = replayed.warnings if replayed is not None else ()
+    warnings = tuple(dict.fromkeys((*result.warnings, *engine_warnings, *stage_notes,
+                                    *((table_note,) if table_note else ()))))
     return replace(result, wall_s=time.perf_counter() - started, engine=config.engine or DEFAULT_ENGINE,
-                   warnings=warnings)
+                   warnings=warnings, stages=replayed.stages if replayed is not None else (),
+                   source_records=dict(replayed.source_records) if replayed is not None else {})
 
 
-def work_estimate(plan: Plan, records: int, strategies: int, keys: int) -> WorkEstimate:
-    """The budget estimate of replaying ``records`` through ``plan`` (windows from its operator)."""
+def work_estimate(plan: Plan, records: int, strategies: int, keys: int, stages: int = 1) -> WorkEstimate:
+    """The budget estimate of replaying ``records`` through ``plan`` (windows from its operator) and
+    the statement's ``stages`` exchanges."""
     spec = plan.spec
     hopping = spec.kind == "window" and spec.advance_ms and spec.advance_ms != spec.size_ms
     windows = windows_per_record("hopping" if hopping else None, spec.size_ms, spec.advance_ms)
     return estimate_work(records, strategies=strategies, keys=keys, windows=windows,
-                         windowed=spec.kind in ("window", "session"))
+                         windowed=spec.kind in ("window", "session"), stages=stages)
 
 
 def _result(st: StatementAnalysis, plan: Plan, source: _Source, config: SimulationConfig,
@@ -288,7 +327,8 @@ def _result(st: StatementAnalysis, plan: Plan, source: _Source, config: Simulati
             note: str | None) -> SimulationResult:
     warnings = list(plan.warnings)
     if st.profile.joins:
-        warnings.append("joins are simulated over the first source only: both sides are not replayed")
+        warnings.append("the strategy table's loads count the first source's records; the join's both "
+                        "inputs are replayed in `stages` and judge each strategy by its join matches")
     bucket_records = out.records / config.buckets
     synthetic = source.kind == "synthetic"
     return SimulationResult(

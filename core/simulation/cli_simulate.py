@@ -34,7 +34,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--distribution", default="uniform", metavar="D", help="uniform | zipf:S | hot:F")
     p.add_argument("--producer", default=None, choices=PRODUCERS,
                    help="source partitioner (default murmur2 with a source key, else sticky)")
-    p.add_argument("--trace", default=None, metavar="FILE", help="replay a .csv/.parquet trace instead")
+    p.add_argument("--trace", default=None, action="append", metavar="[SOURCE=]FILE",
+                   help="replay a .csv/.parquet trace instead; repeat SOURCE=FILE for each source of a join "
+                        "(the stage replay reads each; a plain FILE is the first source)")
+    p.add_argument("--match-rate", default=1.0, metavar="F",
+                   help="stage replay of a join: share of each synthetic side's records whose key the "
+                        "other side also has (1.0)")
     p.add_argument("--strategies", default="all", metavar="all|a,b", help="strategies to compare (all)")
     p.add_argument("--processes", default=None, metavar="N",
                    help="worker processes (default min(W, cpus); 0 = inline)")
@@ -90,7 +95,8 @@ def _bounded(args: argparse.Namespace) -> argparse.Namespace:
         "rate": real("rate", MAX_RATE, False), "cost_us": real("cost-us", 1e9, False),
         "hash_cost_us": real("hash-cost-us", 1e9, True),
         "shuffle_cost_us": real("shuffle-cost-us", 1e9, True),
-        "worker_deadline": real("worker-deadline", 86_400.0, False)})
+        "worker_deadline": real("worker-deadline", 86_400.0, False),
+        "match_rate": real("match-rate", 1.0, True)})
 
 
 def _statement_index(raw: object) -> int:
@@ -113,7 +119,26 @@ def _config(args: argparse.Namespace) -> SimulationConfig:
         distribution=args.distribution, producer=args.producer, processes=args.processes, seed=args.seed,
         batch_size=args.batch_size, rate=args.rate, cost_us=args.cost_us, hash_cost_us=args.hash_cost_us,
         shuffle_cost_us=args.shuffle_cost_us, worker_deadline_s=args.worker_deadline,
-        engine=getattr(args, "engine", None), max_parallelism=args.max_parallelism)
+        engine=getattr(args, "engine", None), max_parallelism=args.max_parallelism,
+        match_rate=1.0 if args.match_rate is None else args.match_rate)
+
+
+def _traces(raw: list[str] | None) -> tuple[str | None, dict[str, str]]:
+    """``--trace FILE`` (first source) and ``--trace SOURCE=FILE`` (each source) as (file, {source: file})."""
+    plain: str | None = None
+    named: dict[str, str] = {}
+    for item in raw or []:
+        source, eq, path = item.partition("=")
+        if eq and source.strip() and path.strip() and "/" not in source and "\\" not in source:
+            if source.strip().lower() in {k.lower() for k in named}:
+                raise InvalidConfigError(f"--trace {item}: source {source.strip()!r} has a trace already")
+            named[source.strip()] = path.strip()
+        elif plain is not None:
+            raise InvalidConfigError(f"--trace {item}: a second plain trace; name each source's trace "
+                                     "as SOURCE=FILE")
+        else:
+            plain = item
+    return plain, named
 
 
 def run(args: argparse.Namespace) -> int:
@@ -123,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
     from core.simulation.api import simulate
 
     args = _bounded(args)
+    trace, traces = _traces(args.trace)
+    args = argparse.Namespace(**{**vars(args), "trace": trace})  # the other consumers read one plain trace
     check_measure(args)
     config = _config(args)
     whatif_cli.check(args)
@@ -132,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     result = simulate(
         sql, dialect=args.dialect, tree=args.tree, source_keys=tuple(args.source_key),
         source_partitions=args.partitions or args.source_partitions, strategies=args.strategies,
-        config=config, trace=args.trace, statement=args.statement, strategy=args.strategy,
+        config=config, trace=trace, traces=traces, statement=args.statement, strategy=args.strategy,
         auto_select=getattr(args, "auto_select", True), progress=_progress(args, config.records))
     whatifs = whatif_cli.run(args, config, sql)
     measured = measure_for(args, sql)
@@ -195,4 +222,22 @@ def format_table(result: SimulationResult) -> str:
         lines.append(f"  loads {list(m.loads)}"
                      + (f"; alignment {m.alignment_pct:.1f} %" if m.alignment_pct is not None else ""))
         lines += [f"  warning: {w}" for w in m.warnings]
+    lines += format_stages(r)
     return "\n".join(lines) + "\n"
+
+
+def format_stages(result: SimulationResult) -> list[str]:
+    """The plan replayed exchange by exchange: one short row per stage."""
+    if not result.stages:
+        return []
+    head = f"{'stage':<7}{'kind':<11}{'operator':<11}{'keys':<24}{'records in':>13}{'max/mean':>10}  loads"
+    lines = ["", f"stages (the plan replayed under {result.engine}, in the coordinator process: the same "
+             "inline and with --processes):", head, "-" * len(head)]
+    for s in result.stages:
+        keys = ", ".join(s.keys) or "-"
+        lines.append(f"{s.from_:>2} → {s.to:<2} {s.kind:<11}{s.operator:<11}{keys[:23]:<24}"
+                     f"{s.records_in:>13,}"
+                     f"{_num(s.max_mean, 2):>10}  {list(s.loads)}")
+        if s.note:
+            lines.append(f"        note: {s.note}")
+    return lines

@@ -67,6 +67,9 @@ class SimulationConfig:
     # None: the engine of the statement's dialect (simulate fills it in).
     engine: str | None = None
     max_parallelism: int | None = None
+    # Stage replay of a join: share of each synthetic side's records whose key comes from the
+    # join-key domain the sides share (the rest get keys no other source has).
+    match_rate: float = 1.0
 
     def __post_init__(self) -> None:
         _check_int("records", self.records, 1, MAX_RECORDS, fix="; simulate at least one record")
@@ -107,6 +110,10 @@ class SimulationConfig:
                    fix=f" (a worker index below workers={self.workers})")
         if self.engine is not None:
             object.__setattr__(self, "engine", get_engine(self.engine).name)
+        ok = isinstance(self.match_rate, int | float) and not isinstance(self.match_rate, bool)
+        if not ok or not 0.0 <= self.match_rate <= 1.0:  # type: ignore[operator]
+            raise InvalidConfigError(f"match_rate must be a number in 0..1 (the share of join records "
+                                     f"that find a partner), got {self.match_rate!r}")
         if self.max_parallelism is not None:
             _check_int("max_parallelism", self.max_parallelism, 1, 32768, fix=" (Flink's bound)")
 

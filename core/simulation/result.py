@@ -59,6 +59,13 @@ class StrategyMetrics:
     measured_records_per_s: float
     bucket_loads: tuple[tuple[int, ...], ...]
     backlog: tuple[tuple[float, ...], ...]
+    # A join judged by its workers' matches against the reference (core.simulation.stages.joins);
+    # None when the statement has no join that was judged.
+    missing_join_matches: int | None = None
+    extra_join_rows: int | None = None
+    join_rows: int | None = None
+    reference_join_rows: int | None = None
+    join_input_loads: tuple[int, ...] | None = None  # records of both join inputs per worker
     # Top-N: partitions whose top rows differ from the reference's; DISTINCT: rows emitted by more than
     # one worker (None: the statement has no such operator).
     wrong_top_rows: int | None = None
@@ -99,8 +106,13 @@ class SimulationResult:
     warnings: tuple[str, ...]
     strategies: dict[str, StrategyMetrics] = field(default_factory=dict)
     engine: str = "partition-lab"  # whose hash always_hash / smart_repartition used (core.engines)
+    # The plan replayed exchange by exchange (core.simulation.stages.Stage, each with to_dict()).
+    stages: tuple[Any, ...] = ()
+    source_records: dict[str, int] = field(default_factory=dict)  # records each replayed source read
 
     def to_dict(self) -> dict[str, Any]:
-        out = {f.name: _json(getattr(self, f.name)) for f in fields(self) if f.name != "strategies"}
+        out = {f.name: _json(getattr(self, f.name)) for f in fields(self)
+               if f.name not in ("strategies", "stages")}
         out["strategies"] = {name: m.to_dict() for name, m in self.strategies.items()}
+        out["stages"] = [s.to_dict() for s in self.stages]
         return out

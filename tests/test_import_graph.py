@@ -13,12 +13,6 @@ from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[1] / "core"
 
-# The simulate and bench commands' modules, still inside the packages they drive until they move to
-# core/cli/ (simulate.py, bench.py there only dispatch to them): counted as part of core.cli, which
-# they are. Remove an entry when its file moves; the test below insists each still exists.
-_CLI_MODULES_NOT_YET_MOVED = {"core.simulation.cli_simulate": "core.cli", "core.bench.cli_bench": "core.cli"}
-
-
 def _package(module: str) -> str:
     parts = module.split(".")
     return ".".join(parts[:2]) if len(parts) > 1 else parts[0]
@@ -62,9 +56,9 @@ def module_imports() -> dict[str, list[str]]:
 def package_graph() -> dict[str, set[str]]:
     edges: dict[str, set[str]] = defaultdict(set)
     for module, names in module_imports().items():
-        source = _CLI_MODULES_NOT_YET_MOVED.get(module, _package(module))
+        source = _package(module)
         for name in names:
-            target = _CLI_MODULES_NOT_YET_MOVED.get(name, _package(name))
+            target = _package(name)
             if name.startswith("core.") and target not in (source, "core"):
                 edges[source].add(target)
     return edges
@@ -113,7 +107,3 @@ def test_every_dynamic_import_names_its_module() -> None:
     assert unreadable_imports(ast.parse("importlib.import_module(name)\n__import__(x)\n")) == [1, 2]
     assert _imports(ast.parse("__import__('core.sql')\n")) == ["core.sql"]
 
-
-def test_the_cli_modules_not_yet_moved_still_exist() -> None:
-    for module in _CLI_MODULES_NOT_YET_MOVED:
-        assert (CORE.parent / (module.replace(".", "/") + ".py")).is_file(), f"{module} moved: drop its entry"

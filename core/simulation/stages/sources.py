@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import InvalidConfigError
-from core.hashing_keys import display_string
+from core.hashing import display_string
 from core.model.catalog import TableDef
 from core.simulation.stages.columns import SourceColumns, column_id, table_name
 from core.workload.batch import Batch

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.strategies.names import STRATEGY_NAMES
+from core.strategies import STRATEGY_NAMES
 
 __all__ = [
     "STRATEGY_COLORS",

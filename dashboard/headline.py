@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.decide.correctness import broken_needs, co_locates, needs
+from core.decide import broken_needs, co_locates, needs
 
 __all__ = ["Verdict", "Pick", "Headline", "judge", "headline", "replay_verdicts", "trusted_best",
            "RECOMMENDING_TREE"]

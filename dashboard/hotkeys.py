@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from core.simulation.hot_keys import SAMPLE_RECORDS
-from core.simulation.hot_keys import hot_key_routing as _hot_key_routing
+from core.simulation import SAMPLE_RECORDS
+from core.simulation import hot_key_routing as _hot_key_routing
 from dashboard.scenario import Scenario
 
 __all__ = ["hot_key_routing", "SAMPLE_RECORDS"]

@@ -18,12 +18,11 @@ from typing import Any
 import streamlit as st
 
 from core.budget import DASHBOARD, WorkEstimate, estimate_work, windows_per_record
-from core.decide import analyze, load_tree
-from core.decide.trees import Tree, load_tree_text
+from core.decide import Tree, analyze, load_tree, load_tree_text
 from core.errors import PartitionLabError, SqlSyntaxError
 from core.simulation import SimulationConfig, simulate
-from core.strategies.names import STRATEGY_NAMES
-from core.workload.trace import read_trace
+from core.strategies import STRATEGY_NAMES
+from core.workload import read_trace
 from dashboard.scenario import MAX_PROCESSES, Scenario
 
 __all__ = [

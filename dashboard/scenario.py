@@ -248,8 +248,8 @@ def linked_sql(values: dict[str, Any]) -> dict[str, str]:
 
 def _choices(name: str) -> tuple[str, ...]:
     if not CHOICES:  # filled lazily: the strategy and engine names come from core
-        from core.plan.rules import ENGINES
-        from core.strategies.names import STRATEGY_NAMES
+        from core.plan import ENGINES
+        from core.strategies import STRATEGY_NAMES
 
         CHOICES.update(dialect=DIALECTS, tree=TREE_PRESETS, producer=PRODUCERS,
                        strategy=("auto", *STRATEGY_NAMES), engine=("", *ENGINES))

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from core.decide.alignment import is_aligned, parse_source_key, source_metadata
 from core.decide.api import AnalysisResult, analyze, analyze_profiles, compare_presets
+from core.decide.correctness import broken_needs, co_locates, needs
+from core.decide.predicates import PREDICATES
+from core.decide.routing_keys import KEY_KINDS
 from core.decide.selection import decide
 from core.decide.text_report import format_report
-from core.decide.trees import PRESETS, Tree, evaluate, load_tree
+from core.decide.trees import PRESETS, Tree, evaluate, load_tree, load_tree_text
 from core.model.decision import Decision, PathStep, SourceMeta, StatementAnalysis
 from core.model.profile import Aggregate, AnalyticWindow, Join, QueryProfile, TimeWindow
 
@@ -22,6 +25,12 @@ __all__ = [
     "decide",
     "evaluate",
     "load_tree",
+    "load_tree_text",
+    "PREDICATES",
+    "KEY_KINDS",
+    "broken_needs",
+    "co_locates",
+    "needs",
     "Tree",
     "PRESETS",
     "source_metadata",

@@ -15,11 +15,9 @@ from typing import Any
 
 import streamlit as st
 
+import core.flink as flink
 from core.errors import PartitionLabError
 from core.flink import INSTALL_HINT
-from core.flink import measure as flink_measure
-from core.flink import runner as flink_runner
-from core.flink import verify as flink_verify
 from dashboard.charts.data import result_dict
 from dashboard.components.errors import call_safely
 from dashboard.components.flink_tables import (
@@ -41,7 +39,7 @@ _MEASURED = "flink_measured_run"
 def flink_unavailable() -> str | None:
     """None when PyFlink can run here, else the one line saying how to install it (nothing is imported)."""
     try:
-        flink_runner.require_flink()
+        flink.require_flink()
     except PartitionLabError:
         return f"Real Flink checks need the `flink` extra: `{INSTALL_HINT}`"
     return None
@@ -49,7 +47,7 @@ def flink_unavailable() -> str | None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _verify(sql: str) -> dict[str, Any]:
-    return flink_verify.verify_sql(sql, "flink")
+    return flink.verify_sql(sql, "flink")
 
 
 def render_check(scenario: Scenario) -> None:
@@ -100,7 +98,7 @@ def _measure(sql: str, digest: str, name: str, workers: int, _content: bytes) ->
         path = Path(folder) / f"trace{suffix}"
         path.write_bytes(_content)
         try:
-            return flink_measure.measure_flink(sql, str(path), workers, timeout_s=300).to_dict()
+            return flink.measure_flink(sql, str(path), workers, timeout_s=300).to_dict()
         except PartitionLabError as error:
             # Messages name the file: the upload's name, never this server's temporary path.
             message = str(error).replace(str(path), name).replace(folder, "")

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from core.limits import TREE_UPLOAD_BYTES
-from core.strategies.names import STRATEGY_NAMES
+from core.strategies import STRATEGY_NAMES
 from dashboard import runner
 from dashboard.components.tree_templates import tree_format_help
 from dashboard.samples import load_samples

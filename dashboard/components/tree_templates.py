@@ -7,10 +7,8 @@ from importlib import resources
 import pandas as pd
 import streamlit as st
 
-from core.decide.predicates import PREDICATES
-from core.decide.routing_keys import KEY_KINDS
-from core.decide.trees import PRESETS
-from core.strategies.names import STRATEGY_NAMES
+from core.decide import KEY_KINDS, PREDICATES, PRESETS
+from core.strategies import STRATEGY_NAMES
 
 __all__ = ["preset_toml", "predicate_table", "tree_format_help", "FORMAT_TEXT"]
 

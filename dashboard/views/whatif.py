@@ -15,23 +15,7 @@ import streamlit as st
 from core import limits
 from core.budget import AUTO_RUN, DASHBOARD, estimate_work
 from core.engines import ENGINE_NAMES, engine_for_dialect
-from core.simulation import SimulationConfig
-from core.simulation.throughput import worker_capacity
-from core.simulation.whatif import (
-    KeyGroups,
-    ModHash,
-    count_keys,
-    engine_hook,
-    keyed_source,
-    parse_workers,
-    partial_key_grouping,
-    rescale,
-    salting,
-    sweep,
-    two_phase,
-)
-from core.simulation.whatif.pkg import MAX_CHOICES
-from core.simulation.whatif.salting import MAX_SALT
+from core.simulation import MAX_CHOICES, MAX_SALT, SimulationConfig, whatif, worker_capacity
 from dashboard.charts import whatif as charts
 from dashboard.components.errors import call_safely
 from dashboard.components.scenario_inputs import current_scenario
@@ -57,7 +41,7 @@ def _config(scenario: Scenario, engine: str, workers: int, records: int) -> Simu
 def _source(scenario: Scenario, config: SimulationConfig) -> Any:
     # The keyed stage's columns come from the plan, not from the tree: a preset name is enough.
     tree = scenario.tree if scenario.tree_text is None else "extended"
-    return keyed_source(scenario.sql, config, dialect=scenario.dialect, tree=tree,
+    return whatif.keyed_source(scenario.sql, config, dialect=scenario.dialect, tree=tree,
                         source_keys=scenario.source_keys, statement=scenario.statement,
                         strategy=scenario.strategy_override)
 
@@ -66,24 +50,24 @@ def _source(scenario: Scenario, config: SimulationConfig) -> Any:
 def _counts(scenario: Scenario, engine: str, workers: int, records: int) -> Any:
     config = _config(scenario, engine, workers, records)
     src = _source(scenario, config)
-    hasher, _ = engine_hook(engine)
-    return count_keys(src.batches(), src.key_columns, hasher=hasher)
+    hasher, _ = whatif.engine_hook(engine)
+    return whatif.count_keys(src.batches(), src.key_columns, hasher=hasher)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _two_phase(scenario: Scenario, engine: str, workers: int, records: int,
                mini_batch: int) -> dict[str, Any]:
     src = _source(scenario, _config(scenario, engine, workers, records))
-    hasher, placement = engine_hook(engine)
-    return two_phase(src.batches(), src.key_columns, workers, mini_batch=mini_batch, placement=placement,
-                     hasher=hasher).to_dict()
+    hasher, placement = whatif.engine_hook(engine)
+    return whatif.two_phase(src.batches(), src.key_columns, workers, mini_batch=mini_batch,
+                            placement=placement, hasher=hasher).to_dict()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _pkg(scenario: Scenario, engine: str, workers: int, records: int, d: int) -> dict[str, Any]:
     src = _source(scenario, _config(scenario, engine, workers, records))
-    hasher, placement = engine_hook(engine)
-    return partial_key_grouping(src.batches(), src.key_columns, workers, d=d, placement=placement,
+    hasher, placement = whatif.engine_hook(engine)
+    return whatif.partial_key_grouping(src.batches(), src.key_columns, workers, d=d, placement=placement,
                                 hasher=hasher).to_dict()
 
 
@@ -141,7 +125,7 @@ def render() -> None:
     if counts is None:
         return
     st.caption(f"The keyed stage sees {counts.records:,} records over {counts.keys:,} distinct keys.")
-    _, placement = engine_hook(engine)
+    _, placement = whatif.engine_hook(engine)
     config = _config(scenario, engine, workers, records)
     capacity = worker_capacity(config.cost_us, config.hash_cost_us, config.shuffle_cost_us, 1.0, 1.0)
 
@@ -152,7 +136,7 @@ def render() -> None:
                               help="A range 1:32, a range with a step 1:256:8, or a list 4,8,12.")
     rate = float(cols[1].number_input("Target rate (records/s, 0 = none)", 0.0, limits.MAX_RATE, 0.0,
                                       step=100_000.0, format="%.0f", key="whatif_rate"))
-    _section(lambda: sweep(counts, parse_workers(spec), capacity=capacity, placement=placement,
+    _section(lambda: whatif.sweep(counts, whatif.parse_workers(spec), capacity=capacity, placement=placement,
                            target_rate=rate or None).to_dict(),
              charts.sweep_figure, charts.sweep_sentence, "whatif_sweep_chart")
 
@@ -161,8 +145,9 @@ def render() -> None:
                                  min(workers + max(workers // 2, 1), limits.MAX_WORKERS),
                                  key="whatif_rescale"))
     # Per engine: the engine's own placement beside the other family (mod-W hashing vs key groups).
-    chosen = (ModHash(), placement) if isinstance(placement, KeyGroups) else (placement, KeyGroups())
-    _section(lambda: rescale(counts, workers, target, placements=chosen).to_dict(),
+    keyed = isinstance(placement, whatif.KeyGroups)
+    chosen = (whatif.ModHash(), placement) if keyed else (placement, whatif.KeyGroups())
+    _section(lambda: whatif.rescale(counts, workers, target, placements=chosen).to_dict(),
              charts.rescale_figure, charts.rescale_sentence, "whatif_rescale_chart")
 
     st.subheader("Two-phase aggregation")
@@ -177,8 +162,8 @@ def render() -> None:
                                help=f"At most {MAX_SALT:,} sub-keys."))
     top = int(cols[1].number_input("Salt the N hottest keys (0 = every key above 1/W of the records)",
                                    0, 1_000, 1, key="whatif_salt_top"))
-    hasher, _ = engine_hook(engine)
-    _section(lambda: salting(counts, workers, salt, top_k=top or None, placement=placement,
+    hasher, _ = whatif.engine_hook(engine)
+    _section(lambda: whatif.salting(counts, workers, salt, top_k=top or None, placement=placement,
                              hasher=hasher).to_dict(),
              charts.salting_figure, charts.salting_sentence, "whatif_salting_chart")
 

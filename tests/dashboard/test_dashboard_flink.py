@@ -82,8 +82,8 @@ def test_check_with_flink_shows_flinks_plan_beside_ours_and_is_cached(
         calls.append(sql)
         return REPORT
 
-    monkeypatch.setattr("core.flink.runner.require_flink", lambda: None)
-    monkeypatch.setattr("core.flink.verify.verify_sql", fake)
+    monkeypatch.setattr("core.flink.require_flink", lambda: None)
+    monkeypatch.setattr("core.flink.verify_sql", fake)
     _flink_page(app)
     assert not app.exception
     assert calls == []  # nothing starts a JVM before the click
@@ -105,8 +105,8 @@ def test_a_statement_flink_rejects_is_shown_as_an_error(app: AppTest,
         raise FlinkRejectedError("Flink rejected statement 1 (...): ValidationException: "
                                  "Object 'x' not found")
 
-    monkeypatch.setattr("core.flink.runner.require_flink", lambda: None)
-    monkeypatch.setattr("core.flink.verify.verify_sql", rejects)
+    monkeypatch.setattr("core.flink.require_flink", lambda: None)
+    monkeypatch.setattr("core.flink.verify_sql", rejects)
     _flink_page(app)
     app.button(key="flink_check").click().run()
     assert not app.exception
@@ -118,7 +118,7 @@ def test_without_the_extra_there_is_a_one_line_install_hint_and_no_button(
     def missing() -> None:
         raise FlinkUnavailableError("no pyflink")
 
-    monkeypatch.setattr("core.flink.runner.require_flink", missing)
+    monkeypatch.setattr("core.flink.require_flink", missing)
     _flink_page(app)
     assert not app.exception
     assert not [b for b in app.button if b.key == "flink_check"]
@@ -126,7 +126,7 @@ def test_without_the_extra_there_is_a_one_line_install_hint_and_no_button(
 
 
 def test_other_dialects_get_no_flink_button(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("core.flink.runner.require_flink", lambda: None)
+    monkeypatch.setattr("core.flink.require_flink", lambda: None)
     app.run()
     app.text_area(key="sql").input("SELECT symbol, COUNT(*) FROM trades GROUP BY symbol").run()
     assert not app.exception
@@ -146,8 +146,8 @@ def test_measure_with_flink_puts_measured_loads_beside_the_simulated_ones(
         calls.append((Path(trace_path).read_bytes().decode()[:9], workers))
         return Measured("flink", (MeasuredStage("GroupAggregate[2]", (180, 60, 60)),))
 
-    monkeypatch.setattr("core.flink.runner.require_flink", lambda: None)
-    monkeypatch.setattr("core.flink.measure.measure_flink", fake)
+    monkeypatch.setattr("core.flink.require_flink", lambda: None)
+    monkeypatch.setattr("core.flink.measure_flink", fake)
     at = AppTest.from_function(_trace, default_timeout=120)
     at.session_state["scenario"] = Scenario(sql="SELECT symbol, COUNT(*) FROM trades GROUP BY symbol",
                                             dialect="flink", workers=3, records=300, keys=5)

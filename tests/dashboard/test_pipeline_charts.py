@@ -149,3 +149,19 @@ def test_stage_loads_figure_shows_the_heaviest_workers() -> None:
     assert len(bars["x"]) == 64 and bars["x"][0] == "w199" and max(bars["y"]) == 199
     rows = stage_rows(graph)
     assert {r["node"] for r in rows} >= {"s0:ex0", "s0:ex2"}
+
+
+def test_a_real_replay_colours_every_exchange_with_its_own_stage(join_analysis) -> None:  # type: ignore[no-untyped-def]
+    # simulate's own stages (not contract-shaped fixtures): each exchange of the join-then-GROUP BY
+    # gets the max/mean and the per-worker loads of the stage that replayed it.
+    from core import SimulationConfig, simulate
+
+    result = simulate(JOIN_THEN_GROUP_BY, dialect="flink",
+                      config=SimulationConfig(records=3_000, workers=4, keys=50, seed=3))
+    stages = result.to_dict()["stages"]
+    assert len(stages) >= 2
+    graph = pipeline_graph(join_analysis, stages, len(join_analysis.statements) - 1)
+    assert graph.stages_matched == len(stages)
+    coloured = [n for n in graph.nodes if n.max_mean is not None]
+    assert {round(n.max_mean, 9) for n in coloured} <= {round(s["max_mean"], 9) for s in stages}
+    assert {tuple(s["loads"]) for s in stages} == {n.loads for n in coloured}

@@ -1,7 +1,7 @@
 """The pipeline panel: the script's operators and exchanges under a chosen engine, the single-routing
 answer beside them, and (after "Replay stages") each stage's per-worker load.
 
-Widget keys: ``pipeline_engine``, ``pipeline_replay``, ``pipeline_stage``.
+Widget keys: ``engine`` (the page's engine), ``pipeline_replay``, ``pipeline_stage``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from core.budget import DASHBOARD
-from core.engines import ENGINE_NAMES
+from core.engines import ENGINE_NAMES, engine_for_dialect
 from dashboard import runner
 from dashboard.charts.pipeline import pipeline_figure, pipeline_graph, stage_loads_figure, stage_rows
 from dashboard.colors import STREAMLIT_NAMED
@@ -52,14 +52,17 @@ def stage_replay(scenario: Scenario, engine: str, statement: int) -> list[dict[s
     return list(stages) if stages is not None else None
 
 
-def _engine_picker(default: str) -> str:
-    names = list(ENGINE_NAMES)
-    index = names.index(default) if default in names else 0
-    return str(st.selectbox(
-        "Engine", names, index=index, key="pipeline_engine",
-        help="Whose planner decides where the exchanges go (and whose hash the stage replay uses). "
+def _engine_picker(scenario: Scenario, default: str) -> str:
+    """The page's engine (widget key ``engine``: the analysis above and the share link read it too)."""
+    names = ["", *ENGINE_NAMES]
+    index = names.index(scenario.engine) if scenario.engine in names else 0
+    chosen = st.selectbox(
+        "Engine", names, index=index, key="engine",
+        format_func=lambda name: name or f"{default} (the dialect's)",
+        help="Whose planner decides where the exchanges go (and whose hash the replays use). "
              "The default follows the SQL dialect.",
-    ))
+    )
+    return str(chosen or default)
 
 
 def _single_routing(statement: Any) -> None:
@@ -85,7 +88,7 @@ def _stages_for(scenario: Scenario, engine: str, statement: int) -> list[dict[st
 def render_pipeline(scenario: Scenario, result: Any, statement: int) -> None:
     """The panel for ``result`` (core's AnalysisResult of ``scenario``); ``statement`` is the one shown."""
     st.markdown("#### Pipeline")
-    engine = _engine_picker(getattr(result, "engine", "partition-lab"))
+    engine = _engine_picker(scenario, engine_for_dialect(scenario.dialect))
     analysis = result if engine == getattr(result, "engine", None) else call_safely(
         lambda: _analysis(scenario, engine), scenario.sql)
     if analysis is None:

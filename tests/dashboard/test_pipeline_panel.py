@@ -34,7 +34,7 @@ def joined(app: AppTest) -> AppTest:
 
 
 def test_panel_draws_the_plan_under_the_dialects_engine(joined: AppTest) -> None:
-    assert joined.selectbox(key="pipeline_engine").value == "flink"
+    assert joined.selectbox(key="engine").value == ""  # the dialect's engine: flink
     fig = _pipeline(joined)
     assert fig["layout"]["title"]["text"] == "Pipeline under flink"
     assert _markers(fig) == 8  # 5 operators + 3 exchanges
@@ -43,7 +43,7 @@ def test_panel_draws_the_plan_under_the_dialects_engine(joined: AppTest) -> None
 
 
 def test_engine_picker_replans_the_script(joined: AppTest) -> None:
-    joined.selectbox(key="pipeline_engine").select("kafka-streams").run()
+    joined.selectbox(key="engine").select("kafka-streams").run()
     assert not joined.exception
     fig = _pipeline(joined)
     assert fig["layout"]["title"]["text"] == "Pipeline under kafka-streams"
@@ -53,6 +53,8 @@ def test_engine_picker_replans_the_script(joined: AppTest) -> None:
     hovers = " ".join(h for t in fig["data"] for h in t["hovertext"])
     assert "exchange hash(region)" in hovers and "exchange hash(customer_id)" not in hovers
     assert "re-distributes **1** time (" in texts(joined)
+    # The page's engine: the analysis above was planned under it too.
+    assert joined.session_state["scenario"].engine == "kafka-streams"
 
 
 STAGES = [

@@ -3,7 +3,7 @@
 Keys are grouped by length, each group laid out as a ``keys x length`` byte matrix, and a kernel
 (:func:`core.hashing.murmur2.murmur2_kernel`, :func:`core.hashing.fnv1a64.fnv1a64_kernel`) runs one
 byte column (or 4-byte block) at a time over every key of the group. Results equal the scalar
-functions bit for bit (tests/test_hashing.py checks it).
+functions bit for bit (tests/hashing/test_hashing.py checks it).
 
 >>> from core.hashing.fnv1a64 import fnv1a64, fnv1a64_kernel
 >>> keys = [b"a", b"bc", b"d"]

@@ -296,7 +296,7 @@ def test_hashes_are_stable_across_processes() -> None:
         "from core.hashing import worker_of; "
         "print([worker_of(['trader_1', 'x'], 97, h) for h in ('murmur2', 'crc32', 'fnv1a64', 'mmh3')])"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     runs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                        env={"PYTHONHASHSEED": seed}, cwd=root).stdout

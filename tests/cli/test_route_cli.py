@@ -16,7 +16,7 @@ from pytest import CaptureFixture, MonkeyPatch
 from core.cli import main
 from tests.engines import reference
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def route(monkeypatch: MonkeyPatch, capsys: CaptureFixture[str], stdin: bytes,

@@ -4,6 +4,7 @@ errors sit by their inputs in the page's words; sample metadata stays out; links
 
 from __future__ import annotations
 
+import copy
 import tomllib
 import tracemalloc
 from dataclasses import replace
@@ -92,16 +93,22 @@ def test_the_page_headline_on_a_sample(name: str) -> None:
 
 
 def test_the_replay_never_names_a_wrong_strategy_best() -> None:
-    # The join replay follows the first source only, so every strategy "emits the same rows": round
-    # robin models the most throughput and the replay alone would call it best.
     sample, result = _analysis(JOIN)
     replay = runner.replay(Scenario(sql=sample.sql, source_key=sample.source_key or "", records=3000))
     data = replay.to_dict()
-    assert data["strategies"]["round_robin"]["correct"] and data["best_measured"] == "round_robin"
+    # The replay judges the join by its workers' matches: round robin misses some and is never best.
+    assert not data["strategies"]["round_robin"]["correct"]
+    assert data["strategies"]["round_robin"]["verdict"].startswith("missing join matches")
+    assert data["best_measured"] != "round_robin"
+    # Where a replay cannot see the error (a round robin it judged correct and best by throughput),
+    # the analysis' verdict still keeps it from being named best.
+    blind = copy.deepcopy(data)
+    blind["strategies"]["round_robin"]["correct"] = True
+    blind["best_measured"] = "round_robin"
     statement, sources = result.statements[-1], result.sources[-1]
-    verdicts = replay_verdicts(data, statement, sources, ("card_id",))
+    verdicts = replay_verdicts(blind, statement, sources, ("card_id",))
     assert verdicts["round_robin"].wrong
-    assert trusted_best(data, verdicts, "smart_repartition") not in (None, "round_robin")
+    assert trusted_best(blind, verdicts, "smart_repartition") not in (None, "round_robin")
 
 
 def test_hashing_nothing_is_correct_but_said_to_be_one_worker() -> None:
@@ -249,7 +256,7 @@ def test_the_report_carries_the_link_every_input_and_no_wrong_best() -> None:
     scenario = Scenario(sql=sample.sql, source_key="card_id", records=3000, input_rate=1234.0, processes=1)
     # Replayed without the rate: at an offered rate every strategy models the same throughput (a tie).
     replay = runner.replay(replace(scenario, input_rate=0.0, processes=0))
-    assert replay.best_measured == "round_robin"  # what the replay alone would call best
+    assert not replay.to_dict()["strategies"]["round_robin"]["correct"]  # missing join matches
     link = "http://127.0.0.1:8501/?sample=" + JOIN
     page = build_report(scenario, result, replay, link=link)
     assert f'href="{link}"' in page

@@ -22,8 +22,11 @@ def pack(columns: Sequence[np.ndarray]) -> np.ndarray:
     """One int64 per row identifying the combination of ``columns`` (ids >= -1); dense ids if the
     mixed radix would overflow.
 
+    Each id is shifted by one (NULL, -1, becomes 0) and the columns are mixed-radix digits, the first
+    the lowest: (0, 2) → 1 + 3·3 = 10.
+
     >>> pack([np.array([0, 1, 1]), np.array([2, 0, 2])]).tolist()
-    [2, 3, 5]
+    [10, 5, 11]
     """
     if not columns:
         return np.zeros(0, dtype=np.int64)

@@ -231,10 +231,24 @@ def _poll(client: FlinkRest, job_id: str, rows: int, deadline: float, timeout_s:
         time.sleep(_POLL_S)
 
 
-def _cancel(session: FlinkSession, client: FlinkRest, job_id: str) -> None:
-    """Cancel the job through its client, falling back to REST; the session's close stops the JVM."""
+def _cancel(session: FlinkSession, client: FlinkRest, job_id: str, settle_s: float = 10.0) -> None:
+    """Cancel the job through its client, then make sure over REST (a cancel the client reported can
+    still show RUNNING on a loaded host): cancel it there too if so. The session's close stops the JVM."""
     try:
         session.cancel()
     except FlinkError:
-        with contextlib.suppress(FlinkError):  # the mini-cluster dies with the JVM anyway
-            client.cancel(job_id)
+        pass
+    deadline = time.monotonic() + settle_s
+    asked_rest = False
+    while time.monotonic() < deadline:
+        try:
+            state = str(client.job(job_id).get("state"))
+        except FlinkError:
+            return  # the mini-cluster is gone with its job
+        if state != "RUNNING":
+            return
+        if not asked_rest:
+            with contextlib.suppress(FlinkError):
+                client.cancel(job_id)
+            asked_rest = True
+        time.sleep(0.2)

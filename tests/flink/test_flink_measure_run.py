@@ -156,8 +156,10 @@ def test_a_job_that_does_not_settle_in_time_is_cancelled_and_nothing_is_left(
             time.sleep(0.2)
         raise FlinkTimeoutError("the Flink job's counts did not settle (simulated); the job was cancelled")
 
+    real_cancel = measure._cancel
+
     def cancel_and_look(session: Any, client: Any, job_id: str) -> None:
-        session.cancel()  # Flink's JobClient.cancel().result(): returns once the cluster cancelled it
+        real_cancel(session, client, job_id)  # the client's cancel, then REST's if it still runs
         state = "gone"  # a mini-cluster may shut down with its only job: also nothing left running
         for _ in range(150):  # REST serves a cached job view (web.refresh-interval); a loaded host is slow
             try:

@@ -234,10 +234,8 @@ def _poll(client: FlinkRest, job_id: str, rows: int, deadline: float, timeout_s:
 def _cancel(session: FlinkSession, client: FlinkRest, job_id: str, settle_s: float = 10.0) -> None:
     """Cancel the job through its client, then make sure over REST (a cancel the client reported can
     still show RUNNING on a loaded host): cancel it there too if so. The session's close stops the JVM."""
-    try:
+    with contextlib.suppress(FlinkError):
         session.cancel()
-    except FlinkError:
-        pass
     deadline = time.monotonic() + settle_s
     asked_rest = False
     while time.monotonic() < deadline:

@@ -93,28 +93,27 @@ TEXT_LIMITS: dict[str, int] = {"sql": 100_000, "source_key": 1_000, "distributio
 CHOICES: dict[str, tuple[str, ...]] = {}
 
 
-def clamp(name: str, raw: object, default: int) -> int:
-    """A bound number widget's value for URL text ``raw``: clamped into its range, default if not a number."""
-    low, high = BOUNDS[name]
+def _number(raw: object) -> float | None:
+    """URL text ``raw`` as a number, or None when it is not one (NaN included)."""
     try:
         number = float(str(raw).strip())
     except (ValueError, OverflowError):
-        return default
-    if math.isnan(number):
-        return default
-    return int(min(max(number, low), high))
+        return None
+    return None if math.isnan(number) else number
+
+
+def clamp(name: str, raw: object, default: int) -> int:
+    """A bound number widget's value for URL text ``raw``: clamped into its range, default if not a number."""
+    low, high = BOUNDS[name]
+    number = _number(raw)
+    return default if number is None else int(min(max(number, low), high))
 
 
 def clamp_float(name: str, raw: object, default: float) -> float:
     """A float widget's value for URL text ``raw``: clamped into its range, default if not a number."""
     low, high = FLOAT_BOUNDS[name]
-    try:
-        number = float(str(raw).strip())
-    except (ValueError, OverflowError):
-        return default
-    if math.isnan(number):
-        return default
-    return min(max(number, low), high)
+    number = _number(raw)
+    return default if number is None else min(max(number, low), high)
 
 
 def sanitized_numbers(params: dict[str, Any]) -> dict[str, str]:

@@ -9,6 +9,7 @@ import pytest
 
 from core import cli
 from core.bench.table import format_table
+from tests.bench.reports import minimal_report
 
 
 @pytest.fixture(scope="module")
@@ -44,17 +45,8 @@ def test_the_table_shows_the_same_figures(tiny_report: tuple[dict[str, object], 
 
 
 def test_a_failed_target_reads_fail() -> None:
-    report = {"machine": {"cpus": 2, "load_average": (0.0, 0.0, 0.0), "python": "3"}, "query": "q",
-              "analysis": {"lines": 60, "runs": 3, "median_ms": 12.0, "best_ms": 10.0},
-              "routing": {"records": 1, "workers": 1, "keys": 1, "memory_floor_records_per_s": 1.0,
-                          "strategies": {}},
-              "end_to_end": {"inline": {"records": 1, "wall_s": 1.0, "records_per_s": 1.0},
-                             "parallel": {"processes": 2, "wall_s": 1.0, "records_per_s": 1.0},
-                             "speedup": 1.0, "efficiency": 0.5},
-              "plain": {"note": "n", "plain_seconds": 1.0, "plain_records_per_s": 1.0, "speedup_inline": 1.0,
-                        "speedup_parallel": 1.0, "verdicts_agree": {}},
-              "targets": [{"name": "t", "target": "x", "value": 1.0, "limit": 1.6, "passed": False}],
-              "passed": False, "wall_s": 1.0}
+    failed = {"name": "t", "target": "x", "value": 1.0, "limit": 1.6, "passed": False}
+    report = minimal_report(targets=[failed], passed=False)
     table = format_table(report)
     assert "FAIL  t" in table and "some targets missed" in table and "skipped" in table
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.bench.stages import STAGES_LIMIT, stages_section
 from core.bench.table import format_table
+from tests.bench.reports import minimal_report
 
 
 def test_the_stage_section_measures_both_replays_and_states_the_target() -> None:
@@ -18,16 +19,7 @@ def test_the_stage_section_measures_both_replays_and_states_the_target() -> None
 
 def test_the_table_shows_the_stage_ratio() -> None:
     section, _ = stages_section(2000, workers=2, keys=50, partitions=2, seed=0)
-    report = {"machine": {"cpus": 2, "load_average": (0.0, 0.0, 0.0), "python": "3"}, "query": "q",
-              "analysis": {"lines": 60, "runs": 3, "median_ms": 12.0, "best_ms": 10.0},
-              "routing": {"records": 1, "workers": 1, "keys": 1, "memory_floor_records_per_s": 1.0,
-                          "strategies": {}},
-              "end_to_end": {"inline": {"records": 1, "wall_s": 1.0, "records_per_s": 1.0},
-                             "parallel": {"processes": 2, "wall_s": 1.0, "records_per_s": 1.0},
-                             "speedup": 1.0, "efficiency": 0.5},
-              "plain": {"note": "n", "plain_seconds": 1.0, "plain_records_per_s": 1.0, "speedup_inline": 1.0,
-                        "speedup_parallel": 1.0, "verdicts_agree": {}},
-              "stages": section, "targets": [], "passed": True, "wall_s": 1.0}
+    report = minimal_report(stages=section)
     table = format_table(report)
     assert "Stage replay: two-stage join + aggregate" in table
     assert f"ratio {section['ratio_per_record']:.2f}x per record read" in table
